@@ -1,0 +1,141 @@
+"""The reference host's application factory."""
+
+from __future__ import annotations
+
+import os
+from importlib.resources import files
+from typing import Any
+
+from flask import Flask, g
+from flask_login import LoginManager, current_user
+from flask_wtf.csrf import CSRFProtect
+
+from ..host import PluginHost, make_plugin_manager
+from ..types import HostContext, HostCustomer, HostUser
+from .db import RequestSessions, make_engine
+from .models import Customer, User
+from .views import admin_bp, auth_bp, selfservice_bp
+
+DEFAULTS: dict[str, Any] = {
+    "KWIS_DATABASE_URL": "sqlite:///kwis-demo.db",
+    "KWIS_BLOCKED_PLUGINS": (),
+    "KWIS_EXTRA_PLUGINS": (),
+    "KWIS_LOAD_ENTRY_POINTS": True,
+    "WTF_CSRF_TIME_LIMIT": None,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+}
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "SAMEORIGIN",
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
+    ),
+}
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        "kwis_hooks.refhost",
+        static_folder=str(files("kwis_hooks.refhost") / "static"),
+        template_folder=str(files("kwis_hooks.refhost") / "templates"),
+    )
+    app.config.update(DEFAULTS)
+    if os.environ.get("KWIS_DATABASE_URL"):
+        app.config["KWIS_DATABASE_URL"] = os.environ["KWIS_DATABASE_URL"]
+    app.config.update(config or {})
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = os.environ.get("KWIS_SECRET_KEY") or os.urandom(32).hex()
+
+    plugins = PluginHost(
+        make_plugin_manager(
+            blocked=app.config["KWIS_BLOCKED_PLUGINS"],
+            extra_plugins=app.config["KWIS_EXTRA_PLUGINS"],
+            load_entry_points=app.config["KWIS_LOAD_ENTRY_POINTS"],
+        )
+    )
+    for key, value in plugins.settings_defaults().items():
+        app.config.setdefault(key, value)
+
+    engine = make_engine(app.config["KWIS_DATABASE_URL"])
+    sessions = RequestSessions(engine)
+    app.teardown_appcontext(sessions.close)
+    app.extensions["kwis_host"] = {"plugins": plugins, "engine": engine, "sessions": sessions}
+
+    CSRFProtect(app)
+    login_manager = LoginManager(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Bitte melden Sie sich an, um diese Seite zu sehen."
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        user = sessions.get().get(User, int(user_id))
+        return user if user is not None and user.active else None
+
+    context = HostContext(
+        engine=engine,
+        get_session=sessions.get,
+        current_user=_current_host_user,
+        current_customer=lambda: _current_host_customer(sessions),
+        selfservice_layout="refhost/selfservice_layout.html",
+        admin_layout="refhost/admin_layout.html",
+    )
+    app.extensions["kwis_host"]["context"] = context
+    plugins.configure(app, context)
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(selfservice_bp)
+    app.register_blueprint(admin_bp)
+    for spec in plugins.blueprints(app, context):
+        app.register_blueprint(spec.blueprint, url_prefix=spec.url_prefix, **spec.options)
+    for command in plugins.cli_commands():
+        app.cli.add_command(command)
+
+    @app.context_processor
+    def _host_globals() -> dict[str, Any]:
+        return {
+            "host_insertion": plugins.insertion,
+            "host_tabs": lambda: _tabs(plugins, sessions),
+            "host_admin_menu": lambda: _admin_menu(plugins),
+        }
+
+    @app.after_request
+    def _security_headers(response):
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    return app
+
+
+def _current_host_user() -> HostUser | None:
+    if not current_user or not current_user.is_authenticated:
+        return None
+    return current_user.as_host_user()
+
+
+def _current_host_customer(sessions: RequestSessions) -> HostCustomer | None:
+    user = _current_host_user()
+    if user is None or user.customer_id is None:
+        return None
+    if "kwis_host_customer" not in g:
+        customer = sessions.get().get(Customer, user.customer_id)
+        g.kwis_host_customer = customer.as_host_customer() if customer else None
+    return g.kwis_host_customer
+
+
+def _tabs(plugins: PluginHost, sessions: RequestSessions):
+    user, customer = _current_host_user(), _current_host_customer(sessions)
+    if user is None or customer is None:
+        return []
+    return plugins.selfservice_tabs(customer, user)
+
+
+def _admin_menu(plugins: PluginHost):
+    user = _current_host_user()
+    if user is None or not user.is_admin:
+        return []
+    return plugins.admin_menu(user)

@@ -1,0 +1,44 @@
+"""Settings defaults and the features the plug-in declares to the host."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+
+from kwis_hooks.types import Feature, MigrationLocation
+
+from .models.base import TABLE_PREFIX
+
+FEATURES: tuple[Feature, ...] = (
+    Feature("profile", "Arbeitgeberprofil", "Tab „Arbeitgeberprofil“ im Selbstservice"),
+    Feature("offers", "Angebote", "Tab „Angebote“ im Selbstservice"),
+    Feature("portal", "Öffentliches Portal", "Suche, Betriebs- und Angebotsseiten unter /jobs/"),
+    Feature("events", "Veranstaltungen", "Messen, Tage der offenen Betriebe, Besuchstermine"),
+    Feature("alerts", "Benachrichtigungen", "E-Mail-Benachrichtigungen über neue Angebote"),
+    Feature("api", "API und Feeds", "JSON-API, RSS/Atom und Kalender"),
+    Feature("embed", "Einbettung", "Widget für Schulen und Partner"),
+)
+FEATURE_KEYS = frozenset(f.key for f in FEATURES)
+
+SETTINGS_DEFAULTS = {
+    "KWIS_JOB_PUBLIC_PREFIX": "/jobs",
+    "KWIS_JOB_SELFSERVICE_PREFIX": "/selfservice/job",
+    "KWIS_JOB_ADMIN_PREFIX": "/admin/job",
+    "KWIS_JOB_MAIL_FROM": "KWIS.job <noreply@localhost>",
+    "KWIS_JOB_GEOCODER_URL": None,
+    "KWIS_JOB_STALE_AFTER_DAYS": 365,
+}
+
+VERSION_TABLE = "kwis_job_alembic_version"
+
+
+def migration_location() -> MigrationLocation:
+    return MigrationLocation(
+        name="kwis_job",
+        script_location=files("kwis_job_plugin.migrations"),
+        version_table=VERSION_TABLE,
+        table_prefix=TABLE_PREFIX,
+    )
+
+
+def templates_path() -> str:
+    return str(files("kwis_job_plugin.templates"))

@@ -1,0 +1,160 @@
+"""factory-boy factories for the demo data set and the tests alike.
+
+Factories need a session: call ``use_session(session)`` first. They flush, never commit, so the
+caller decides the transaction.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+import factory
+from factory.alchemy import SQLAlchemyModelFactory
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kwis_hooks.refhost.models import Customer, User
+
+from ..models import EmployerProfile, Offer, OfferType, Region, RegionAgsPrefix
+from ..models.base import utcnow
+
+DEMO_PASSWORD = "demo-passwort"
+
+
+def slugify(text: str) -> str:
+    text = text.replace("ß", "ss")
+    for umlaut, plain in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("Ä", "Ae"), ("Ö", "Oe"),
+                          ("Ü", "Ue")):
+        text = text.replace(umlaut, plain)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+class _Base(SQLAlchemyModelFactory):
+    class Meta:
+        abstract = True
+        sqlalchemy_session_persistence = "flush"
+
+
+def use_session(session: Session) -> None:
+    for factory_class in (
+        CustomerFactory, UserFactory, AdminFactory, RegionFactory, ProfileFactory, OfferFactory
+    ):
+        factory_class._meta.sqlalchemy_session = session
+
+
+class CustomerFactory(_Base):
+    class Meta:
+        model = Customer
+
+    name = factory.Sequence(lambda n: f"Musterbetrieb {n}")
+    legal_form = "GmbH"
+    street = factory.Sequence(lambda n: f"Teststraße {n + 1}")
+    postcode = "07743"
+    city = "Jena"
+    ags = "16053000"
+    wz_code = "62.01"
+    size_class = "small"
+    website = factory.LazyAttribute(lambda o: f"https://{slugify(o.name)}.example")
+    email = factory.LazyAttribute(lambda o: f"info@{slugify(o.name)}.example")
+    phone = "03641 000000"
+    lat = 50.9279
+    lon = 11.5869
+
+
+class UserFactory(_Base):
+    class Meta:
+        model = User
+
+    customer = factory.SubFactory(CustomerFactory)
+    email = factory.Sequence(lambda n: f"person{n}@betrieb.example")
+    display_name = factory.Sequence(lambda n: f"Ansprechperson {n}")
+    role = "company"
+    active = True
+    password_hash = ""
+
+    @factory.post_generation
+    def password(obj, create, extracted, **kwargs):
+        obj.set_password(extracted or DEMO_PASSWORD)
+
+
+class AdminFactory(UserFactory):
+    customer = None
+    email = factory.Sequence(lambda n: f"admin{n}@wirtschaftsfoerderung.example")
+    display_name = factory.Sequence(lambda n: f"Verwaltung {n}")
+    role = "admin"
+
+
+class RegionFactory(_Base):
+    class Meta:
+        model = Region
+
+    slug = factory.Sequence(lambda n: f"region-{n}")
+    name = factory.Sequence(lambda n: f"Region {n}")
+    review_rule = "every_change"
+    ags_prefixes = factory.LazyFunction(lambda: [])
+
+    @factory.post_generation
+    def prefixes(obj, create, extracted, **kwargs):
+        for prefix in extracted or ():
+            obj.ags_prefixes.append(RegionAgsPrefix(prefix=prefix))
+
+
+class ProfileFactory(_Base):
+    class Meta:
+        model = EmployerProfile
+
+    customer_id = factory.LazyAttribute(lambda o: o.customer.id)
+    display_name = factory.LazyAttribute(lambda o: o.customer.name)
+    slug = factory.LazyAttribute(lambda o: f"{slugify(o.customer.name)}-{o.customer.id}")
+    status = "draft"
+    philosophy_html = "<p>Bei uns lernen Sie das Handwerk von Grund auf.</p>"
+
+    class Params:
+        customer = factory.SubFactory(CustomerFactory)
+        region = None
+
+    @factory.lazy_attribute
+    def region_id(self):
+        return self.region.id if self.region is not None else None
+
+    @factory.lazy_attribute
+    def published_at(self):
+        return utcnow() if self.status == "published" else None
+
+
+def offer_type(session: Session, key: str) -> OfferType:
+    found = session.scalar(select(OfferType).where(OfferType.key == key))
+    if found is None:
+        raise LookupError(f"offer type {key!r} is not seeded; run the migrations first")
+    return found
+
+
+class OfferFactory(_Base):
+    class Meta:
+        model = Offer
+
+    profile = factory.SubFactory(ProfileFactory)
+    title = factory.Sequence(lambda n: f"Schülerpraktikum {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.title))
+    status = "draft"
+    time_mode = "by_arrangement"
+    place_mode = "company"
+    description_html = "<p>Eine Woche in unserem Betrieb mitarbeiten.</p>"
+
+    class Params:
+        type_key = "schuelerpraktikum"
+
+    @factory.lazy_attribute
+    def offer_type(self):
+        return offer_type(OfferFactory._meta.sqlalchemy_session, self.type_key)
+
+    @factory.lazy_attribute
+    def published_at(self):
+        return utcnow() if self.status == "published" else None
+
+    @factory.lazy_attribute
+    def valid_until(self):
+        return None if self.time_mode != "range" else date(date.today().year + 1, 12, 31)

@@ -1,0 +1,22 @@
+"""The plug-in's own tables (prefixed ``kwis_job_``) and the read-only host mapping."""
+
+from .alert import AlertSubscription
+from .audit import AuditEntry, DailyCounter
+from .base import Base, metadata
+from .event import Event, EventParticipation, Registration, Slot
+from .geo import GeocodeCacheEntry
+from .host import customer_table, user_table
+from .invitation import Invitation
+from .offer import Offer
+from .outbox import OutboxMail
+from .profile import EmployerProfile, Media
+from .region import FeatureSwitch, Region, RegionAgsPrefix
+from .taxonomy import Benefit, OccupationalField, OfferType, TargetGroup, TrainingOccupation
+
+__all__ = [
+    "AlertSubscription", "AuditEntry", "Base", "Benefit", "DailyCounter", "EmployerProfile",
+    "Event", "EventParticipation", "FeatureSwitch", "GeocodeCacheEntry", "Invitation", "Media",
+    "OccupationalField", "Offer", "OfferType", "OutboxMail", "Region", "RegionAgsPrefix",
+    "Registration", "Slot", "TargetGroup", "TrainingOccupation", "customer_table", "metadata",
+    "user_table",
+]

@@ -1,0 +1,110 @@
+"""KWIS.job's side of the host contract: the only module that implements host hooks.
+
+Each function answers one hook of ``kwis_hooks.hookspecs`` with plain data; nothing here patches a
+host object.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+
+from kwis_hooks import hookimpl
+from kwis_hooks.types import (
+    AdminMenuEntry,
+    BlueprintSpec,
+    Feature,
+    HostContext,
+    HostCustomer,
+    HostUser,
+    MigrationLocation,
+    SelfServiceTab,
+)
+
+from . import config
+from .services import features, host_sync, regions
+from .views.context import EXTENSION_KEY, PluginState
+
+
+@hookimpl
+def kwis_settings_defaults() -> dict[str, Any]:
+    return dict(config.SETTINGS_DEFAULTS)
+
+
+@hookimpl
+def kwis_configure(app, host: HostContext) -> None:
+    app.extensions[EXTENSION_KEY] = PluginState(host=host)
+
+
+@hookimpl
+def kwis_blueprints(app, host: HostContext) -> list[BlueprintSpec]:
+    from .views import admin, portal, selfservice
+
+    settings = app.config
+    return [
+        BlueprintSpec(selfservice.bp, settings["KWIS_JOB_SELFSERVICE_PREFIX"]),
+        BlueprintSpec(admin.bp, settings["KWIS_JOB_ADMIN_PREFIX"]),
+        BlueprintSpec(portal.bp, settings["KWIS_JOB_PUBLIC_PREFIX"]),
+    ]
+
+
+@hookimpl
+def kwis_cli_commands() -> list[Any]:
+    from .cli import job
+
+    return [job]
+
+
+@hookimpl
+def kwis_features() -> list[Feature]:
+    return list(config.FEATURES)
+
+
+@hookimpl
+def kwis_feature_enabled(feature: str, customer: HostCustomer | None) -> bool | None:
+    if feature not in config.FEATURE_KEYS:
+        return None
+    session = current_app.extensions[EXTENSION_KEY].host.get_session()
+    region = regions.region_for_ags(session, customer.ags) if customer else None
+    return features.is_enabled(session, feature, region.id if region else None)
+
+
+@hookimpl
+def kwis_selfservice_tabs(customer: HostCustomer, user: HostUser) -> list[SelfServiceTab]:
+    return [
+        SelfServiceTab(
+            "kwis_job_profile", "Arbeitgeberprofil", "kwis_job_selfservice.profile", 20, "profile"
+        ),
+        SelfServiceTab("kwis_job_offers", "Angebote", "kwis_job_selfservice.offers", 30, "offers"),
+    ]
+
+
+@hookimpl
+def kwis_admin_menu(user: HostUser) -> list[AdminMenuEntry]:
+    return [
+        AdminMenuEntry(
+            "kwis_job_regions", "KWIS.job: Regionen und Funktionen", "kwis_job_admin.region_list", 50
+        ),
+        AdminMenuEntry("kwis_job_review", "KWIS.job: Prüfung", "kwis_job_admin.review_queue", 51),
+    ]
+
+
+@hookimpl
+def kwis_customer_changed(session, customer_id: int, changed: frozenset[str]) -> None:
+    host_sync.customer_changed(session, customer_id, changed)
+
+
+@hookimpl
+def kwis_customer_deleted(session, customer_id: int) -> None:
+    host_sync.delete_customer_data(session, customer_id)
+
+
+@hookimpl
+def kwis_user_deleted(session, user_id: int) -> None:
+    host_sync.forget_user(session, user_id)
+
+
+@hookimpl
+def kwis_migration_locations() -> list[MigrationLocation]:
+    return [config.migration_location()]

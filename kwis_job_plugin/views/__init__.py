@@ -1,0 +1,1 @@
+"""One blueprint a module. Views parse, call a service, render; they commit once or not at all."""

@@ -1,0 +1,43 @@
+"""What a view needs from the host, reached through the context the host lent at start-up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from kwis_hooks.types import HostContext, HostCustomer, HostUser
+
+EXTENSION_KEY = "kwis_job"
+
+
+@dataclass
+class PluginState:
+    host: HostContext
+
+
+def state() -> PluginState:
+    try:
+        return current_app.extensions[EXTENSION_KEY]
+    except KeyError:
+        raise RuntimeError(
+            "KWIS.job is not configured in this app: the host must call kwis_configure "
+            "(kwis_hooks.host.PluginHost.configure) before serving requests."
+        ) from None
+
+
+def host() -> HostContext:
+    return state().host
+
+
+def db() -> Session:
+    return host().get_session()
+
+
+def user() -> HostUser | None:
+    return host().current_user()
+
+
+def customer() -> HostCustomer | None:
+    return host().current_customer()

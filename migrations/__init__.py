@@ -1,0 +1,1 @@
+"""Alembic environment and versions of the plug-in's own tables (``kwis_job_*``)."""
