@@ -65,7 +65,9 @@ class PluginHost:
 
     @property
     def plugin_names(self) -> list[str]:
-        return sorted(name for name, _ in self.pm.list_name_plugin() if name)
+        return sorted(
+            name for name, plugin in self.pm.list_name_plugin() if name and plugin is not None
+        )
 
     def settings_defaults(self) -> dict[str, Any]:
         merged: dict[str, Any] = {}

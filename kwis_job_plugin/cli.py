@@ -11,11 +11,10 @@ from pathlib import Path
 
 import click
 from flask import current_app, has_app_context
+from kwis_hooks import migrations
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
-
-from kwis_hooks import migrations
 
 from .config import migration_location
 from .services import regions as region_service
@@ -41,7 +40,9 @@ def _engine(ctx: click.Context) -> Engine:
 
 @click.group(name="job", help="KWIS.job: Migrationen, Regionen und Demo.")
 @click.option(
-    "--database-url", envvar="KWIS_DATABASE_URL", default=None,
+    "--database-url",
+    envvar="KWIS_DATABASE_URL",
+    default=None,
     help="SQLAlchemy-URL der KWIS.web-Datenbank (ohne Host-App nötig).",
 )
 def job(database_url: str | None) -> None:
@@ -87,8 +88,12 @@ def region() -> None:
 @click.argument("slug")
 @click.argument("name")
 @click.option("--ags", "ags_prefixes", multiple=True, required=True, help="AGS-Präfix")
-@click.option("--review-rule", default="every_change", show_default=True,
-              type=click.Choice(["none", "first_publication", "every_change"]))
+@click.option(
+    "--review-rule",
+    default="every_change",
+    show_default=True,
+    type=click.Choice(["none", "first_publication", "every_change"]),
+)
 @click.pass_context
 def region_add(ctx, slug, name, ags_prefixes, review_rule) -> None:
     with Session(_engine(ctx)) as session:
@@ -129,8 +134,13 @@ def _print_logins(logins) -> None:
 
 
 @job.command(help="Demo starten: Referenz-Host + Plug-in auf SQLite, mit Demo-Daten.")
-@click.option("--instance", type=click.Path(path_type=Path), default=DEFAULT_INSTANCE,
-              show_default=True, help="Ordner für die Demo-Datenbank.")
+@click.option(
+    "--instance",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_INSTANCE,
+    show_default=True,
+    help="Ordner für die Demo-Datenbank.",
+)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--reset", is_flag=True, help="Vorhandene Demo-Datenbank löschen.")
@@ -154,11 +164,13 @@ def demo(instance: Path, host: str, port: int, reset: bool, no_serve: bool) -> N
         logins = None if already_seeded(session) else seed_demo(session)
         session.commit()
     if logins is None:
-        from .demo.seed import ADMIN_EMAIL
         from .demo.factories import DEMO_PASSWORD
+        from .demo.seed import ADMIN_EMAIL
 
         click.echo(f"Vorhandene Demo-Datenbank: {db_path} (--reset für neue Daten)")
-        click.echo(f"Verwaltung: {ADMIN_EMAIL} / {DEMO_PASSWORD}; Betriebe: personal@<betrieb>.example")
+        click.echo(
+            f"Verwaltung: {ADMIN_EMAIL} / {DEMO_PASSWORD}; Betriebe: personal@<betrieb>.example"
+        )
     else:
         _print_logins(logins)
     click.echo(f"\nKWIS.web-Demo: http://{host}:{port}/   Portal: http://{host}:{port}/jobs/")

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
-
 from kwis_hooks import hookimpl
 from kwis_hooks.types import (
     AdminMenuEntry,
@@ -84,7 +83,10 @@ def kwis_selfservice_tabs(customer: HostCustomer, user: HostUser) -> list[SelfSe
 def kwis_admin_menu(user: HostUser) -> list[AdminMenuEntry]:
     return [
         AdminMenuEntry(
-            "kwis_job_regions", "KWIS.job: Regionen und Funktionen", "kwis_job_admin.region_list", 50
+            "kwis_job_regions",
+            "KWIS.job: Regionen und Funktionen",
+            "kwis_job_admin.region_list",
+            50,
         ),
         AdminMenuEntry("kwis_job_review", "KWIS.job: Prüfung", "kwis_job_admin.review_queue", 51),
     ]

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Email
+from wtforms.validators import DataRequired
 
 from .models import Customer, User
 
@@ -25,10 +25,7 @@ def _session():
 class LoginForm(FlaskForm):
     email = EmailField(
         "E-Mail-Adresse",
-        validators=[
-            DataRequired("Bitte geben Sie Ihre E-Mail-Adresse ein."),
-            Email("Bitte geben Sie eine gültige E-Mail-Adresse ein."),
-        ],
+        validators=[DataRequired("Bitte geben Sie Ihre E-Mail-Adresse ein.")],
     )
     password = PasswordField(
         "Passwort", validators=[DataRequired("Bitte geben Sie Ihr Passwort ein.")]

@@ -9,18 +9,25 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from functools import lru_cache
 
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
+from kwis_hooks.refhost.models import Customer, User
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-
-from kwis_hooks.refhost.models import Customer, User
+from werkzeug.security import generate_password_hash
 
 from ..models import EmployerProfile, Offer, OfferType, Region, RegionAgsPrefix
 from ..models.base import utcnow
 
 DEMO_PASSWORD = "demo-passwort"
+
+
+@lru_cache(maxsize=1)
+def _demo_password_hash() -> str:
+    """Hash the shared demo password once: scrypt per user would slow seeding and tests."""
+    return generate_password_hash(DEMO_PASSWORD)
 
 
 def slugify(text: str) -> str:
@@ -77,7 +84,10 @@ class UserFactory(_Base):
 
     @factory.post_generation
     def password(obj, create, extracted, **kwargs):
-        obj.set_password(extracted or DEMO_PASSWORD)
+        if extracted:
+            obj.set_password(extracted)
+        else:
+            obj.password_hash = _demo_password_hash()
 
 
 class AdminFactory(UserFactory):

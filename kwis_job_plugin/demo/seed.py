@@ -49,8 +49,12 @@ OFFER_PATTERNS = [
     ("abschlussarbeit", "Abschlussarbeit in der Praxis", "studierende", "by_arrangement"),
     ("tag-der-offenen-tuer", "Tag der offenen Tür bei {name}", "schueler", "yearly"),
     ("kooperation-schulen", "Betriebserkundung für Schulklassen", "lehrkraefte", "by_arrangement"),
-    ("praktikum-arbeitsuchende", "Praktikum zur beruflichen Orientierung", "arbeitsuchende",
-     "by_arrangement"),
+    (
+        "praktikum-arbeitsuchende",
+        "Praktikum zur beruflichen Orientierung",
+        "arbeitsuchende",
+        "by_arrangement",
+    ),
 ]
 
 
@@ -81,8 +85,13 @@ def seed_demo(session: Session, today: date | None = None) -> list[DemoLogin]:
     use_session(session)
 
     regions = {
-        r["slug"]: create_region(session, r["slug"], r["name"], r["ags_prefixes"],
-                                 review_rule="first_publication" if r["slug"] == "jena" else "none")
+        r["slug"]: create_region(
+            session,
+            r["slug"],
+            r["name"],
+            r["ags_prefixes"],
+            review_rule="first_publication" if r["slug"] == "jena" else "none",
+        )
         for r in data.REGIONS
     }
     fields = session.scalars(select(OccupationalField)).all()
@@ -118,7 +127,9 @@ def seed_demo(session: Session, today: date | None = None) -> list[DemoLogin]:
         # Every 5th company has not started yet, so the empty state is part of the demo.
         if index % 5 == 4:
             if index == 4:
-                logins.append(DemoLogin(email, DEMO_PASSWORD, f"{company['name']} (noch ohne Profil)"))
+                logins.append(
+                    DemoLogin(email, DEMO_PASSWORD, f"{company['name']} (noch ohne Profil)")
+                )
             continue
         status = "draft" if index % 7 == 3 else "in_review" if index % 11 == 6 else "published"
         profile = ProfileFactory(
@@ -142,7 +153,9 @@ def seed_demo(session: Session, today: date | None = None) -> list[DemoLogin]:
             shown_regions.add(town["region"])
             logins.append(DemoLogin(email, DEMO_PASSWORD, company["name"]))
 
-        for type_key, title, group_key, time_mode in rng.sample(OFFER_PATTERNS, k=rng.randint(1, 3)):
+        for type_key, title, group_key, time_mode in rng.sample(
+            OFFER_PATTERNS, k=rng.randint(1, 3)
+        ):
             offer_status = status if status != "in_review" else "draft"
             offer = OfferFactory(
                 profile=profile,
@@ -163,16 +176,24 @@ def seed_demo(session: Session, today: date | None = None) -> list[DemoLogin]:
             offer.fields = list(profile.fields[:1])
             offer.target_groups = [groups[group_key]]
 
-    _seed_event(session, regions["jena"], [p for p in profiles if p.region_id == regions["jena"].id
-                                           and p.status == "published"][:6], today)
+    _seed_event(
+        session,
+        regions["jena"],
+        [p for p in profiles if p.region_id == regions["jena"].id and p.status == "published"][:6],
+        today,
+    )
     session.flush()
     return logins
 
 
 def _timing(time_mode: str, today: date, rng: random.Random) -> dict:
     if time_mode == "yearly":
-        return {"recur_start_month": 7, "recur_start_day": 1, "recur_end_month": 8,
-                "recur_end_day": 31}
+        return {
+            "recur_start_month": 7,
+            "recur_start_day": 1,
+            "recur_end_month": 8,
+            "recur_end_day": 31,
+        }
     if time_mode == "range":
         start = date(today.year + 1, 8, 1)
         return {"start_date": start, "end_date": start + timedelta(days=365 * 3)}
@@ -182,8 +203,9 @@ def _timing(time_mode: str, today: date, rng: random.Random) -> dict:
     return {}
 
 
-def _seed_event(session: Session, region: Region, profiles: list[EmployerProfile],
-                today: date) -> None:
+def _seed_event(
+    session: Session, region: Region, profiles: list[EmployerProfile], today: date
+) -> None:
     start = today + timedelta(days=(4 - today.weekday()) % 7 + 28)
     event = Event(
         region_id=region.id,
@@ -206,7 +228,16 @@ def _seed_event(session: Session, region: Region, profiles: list[EmployerProfile
         session.add(participation)
         for hour in (9, 13):
             begin = datetime.combine(start + timedelta(days=i % 2), datetime.min.time()).replace(
-                hour=hour)
-            session.add(Slot(participation=participation, title="Betriebsrundgang",
-                             starts_at=begin, ends_at=begin + timedelta(hours=2),
-                             capacity=8 + 4 * (i % 3), waitlist_capacity=4, min_age=13))
+                hour=hour
+            )
+            session.add(
+                Slot(
+                    participation=participation,
+                    title="Betriebsrundgang",
+                    starts_at=begin,
+                    ends_at=begin + timedelta(hours=2),
+                    capacity=8 + 4 * (i % 3),
+                    waitlist_capacity=4,
+                    min_age=13,
+                )
+            )

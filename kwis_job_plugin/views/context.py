@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy.orm import Session
-
 from kwis_hooks.types import HostContext, HostCustomer, HostUser
+from sqlalchemy.orm import Session
 
 EXTENSION_KEY = "kwis_job"
 

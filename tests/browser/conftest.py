@@ -1,0 +1,151 @@
+"""Browser fixtures: Debian's Chromium through Playwright, a live demo server, axe scans.
+
+The live server is built once per session the way ``kwis-job demo`` builds its database (host
+schema, plug-in migrations, demo seed) on SQLite only: these tests are about the rendered pages,
+not the database engine. CSRF stays on, so the real forms are exercised.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from sqlalchemy.orm import Session
+from werkzeug.serving import make_server
+
+from kwis_hooks import migrations
+from kwis_hooks.refhost import create_app
+from kwis_hooks.refhost.models import create_host_schema
+from kwis_job_plugin.config import migration_location
+from kwis_job_plugin.demo.seed import ADMIN_EMAIL, DemoLogin, seed_demo
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+NO_PROFILE_MARK = "(noch ohne Profil)"
+BROWSER_DIR = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test below tests/browser is a browser test."""
+    for item in items:
+        if BROWSER_DIR in Path(str(item.path)).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+def _unavailable(reason: str):
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason} (CI=true: a missing service is an error)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        _unavailable(f"Chromium not found at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser context (no cookies) per test, German locale."""
+    context = browser.new_context(base_url=live_server.url, locale="de-DE")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@dataclass
+class LiveServer:
+    url: str
+    host: str
+    logins: list[DemoLogin]
+
+    @property
+    def admin(self) -> DemoLogin:
+        return next(login for login in self.logins if login.email == ADMIN_EMAIL)
+
+    @property
+    def company(self) -> DemoLogin:
+        """The first company with a profile; ``who`` is the company's real name."""
+        return next(
+            login for login in self.logins
+            if login.email != ADMIN_EMAIL and NO_PROFILE_MARK not in login.who
+        )
+
+    @property
+    def company_without_profile(self) -> DemoLogin:
+        return next(login for login in self.logins if NO_PROFILE_MARK in login.who)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    db_path = tmp_path_factory.mktemp("browser-demo") / "kwis-demo.db"
+    app = create_app({
+        "KWIS_DATABASE_URL": f"sqlite:///{db_path}",
+        "SECRET_KEY": "browser-test-secret",
+    })
+    engine = app.extensions["kwis_host"]["engine"]
+    create_host_schema(engine)
+    migrations.upgrade(engine, migration_location())
+    with Session(engine) as session:
+        logins = seed_demo(session)
+        session.commit()
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    host = f"127.0.0.1:{server.server_port}"
+    yield LiveServer(url=f"http://{host}", host=host, logins=logins)
+    server.shutdown()
+    thread.join(timeout=5)
+    server.server_close()
+    engine.dispose()
+
+
+_axe = Axe()
+
+
+def assert_accessible(page, max_targets: int = 3) -> None:
+    """Run axe (WCAG 2.1 A and AA) on the current page and fail on any violation."""
+    options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+    results = _axe.run(page, options=options)
+    violations = results.response["violations"]
+    if not violations:
+        return
+    lines = [f"{len(violations)} accessibility violation(s) on {page.url}:"]
+    for violation in violations:
+        targets = [", ".join(map(str, node["target"])) for node in violation["nodes"]]
+        shown = "; ".join(targets[:max_targets])
+        more = f" (+{len(targets) - max_targets} more)" if len(targets) > max_targets else ""
+        lines.append(
+            f"- {violation['id']} [{violation['impact']}]: {violation['help']}\n"
+            f"    at {shown}{more}\n    {violation['helpUrl']}"
+        )
+    pytest.fail("\n".join(lines), pytrace=False)
+
+
+@pytest.fixture(name="assert_accessible")
+def assert_accessible_fixture():
+    """The helper as a fixture, so test modules need not import from conftest."""
+    return assert_accessible

@@ -1,0 +1,1 @@
+"""Helpers for the test suite: a throwaway PostgreSQL server, web helpers, database cleanup."""

@@ -1,0 +1,81 @@
+"""Quality gates over the URL map: every plug-in route has an explicit access rule, and the
+public portal is read-only, cookie-free and sends its security headers."""
+
+from __future__ import annotations
+
+import pytest
+from kwis_hooks.refhost import create_app
+
+from kwis_job_plugin.demo.factories import ProfileFactory
+from kwis_job_plugin.services import features
+from kwis_job_plugin.views.access import ACCESS_ATTR
+
+PLUGIN_BLUEPRINTS = ("kwis_job_selfservice", "kwis_job_admin", "kwis_job_portal")
+EXPECTED_RULE = {"kwis_job_selfservice": "company", "kwis_job_admin": "admin",
+                 "kwis_job_portal": "public"}
+
+
+@pytest.fixture(scope="module")
+def bare_app():
+    return create_app({"KWIS_DATABASE_URL": "sqlite://", "SECRET_KEY": "x"})
+
+
+def _plugin_rules(app):
+    return [r for r in app.url_map.iter_rules() if r.endpoint.split(".")[0] in PLUGIN_BLUEPRINTS]
+
+
+def test_every_plugin_route_has_an_explicit_access_rule(bare_app):
+    rules = _plugin_rules(bare_app)
+    assert len(rules) >= 6
+    for rule in rules:
+        view = bare_app.view_functions[rule.endpoint]
+        access = getattr(view, ACCESS_ATTR, None)
+        assert access in ("public", "company", "admin"), f"{rule.rule} has no access rule"
+        assert access == EXPECTED_RULE[rule.endpoint.split(".")[0]], rule.rule
+
+
+def test_the_portal_answers_get_and_head_only(bare_app):
+    for rule in _plugin_rules(bare_app):
+        if rule.endpoint.startswith("kwis_job_portal."):
+            assert rule.methods == {"GET", "HEAD"}, rule.rule
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+def test_the_portal_refuses_other_methods_with_405(client, world, method):
+    for url in ("/jobs/", "/jobs/_ping", "/jobs/assets/portal.css"):
+        assert client.open(url, method=method).status_code == 405, (method, url)
+
+
+def test_the_portal_sets_no_cookie_and_sends_security_headers(client, world, session):
+    ProfileFactory(customer=world.a.customer, region=world.region, status="published")
+    session.commit()
+    for url in ("/jobs/", "/jobs/_ping"):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "Set-Cookie" not in response.headers, url
+        assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Cache-Control"].startswith("public")
+    assert client.head("/jobs/").status_code == 200
+
+
+def test_the_portal_shows_only_published_profiles_of_regions_with_the_portal_on(
+    client, world, session
+):
+    ProfileFactory(customer=world.a.customer, region=world.region, status="published")
+    ProfileFactory(customer=world.b.customer, region=world.region, status="draft")
+    session.commit()
+    page = client.get("/jobs/").get_data(as_text=True)
+    assert "Optik Alpha" in page and "Bäckerei Beta" not in page
+
+    features.set_enabled(session, world.region.id, "portal", False, None)
+    session.commit()
+    assert client.get("/jobs/").status_code == 404
+
+
+def test_plugin_pages_send_a_csp_without_inline_script(client, world):
+    from support.web import login
+
+    login(client, world.a.email, world.password)
+    csp = client.get("/selfservice/job/profil").headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
