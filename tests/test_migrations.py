@@ -9,6 +9,7 @@ from sqlalchemy import func, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from kwis_job_plugin.config import migration_location
+from kwis_job_plugin.demo import factories
 from kwis_job_plugin.models import OccupationalField, OfferType, TrainingOccupation
 
 HOST_TABLES = ("customer", "app_user")
@@ -69,6 +70,14 @@ def test_up_down_up_beside_a_host_with_data(empty_database_url):
         ) == 0
     assert _host_snapshot(engine) == before
 
+    with Session(engine) as session:  # plug-in data must not block the way down
+        factories.use_session(session)
+        customer = session.get(Customer, 1)
+        profile = factories.ProfileFactory(customer=customer, status="published")
+        factories.OfferFactory(profile=profile, type_key="ferienjob")
+        profile.fields = list(session.scalars(select(OccupationalField).limit(2)))
+        session.commit()
+
     migrations.downgrade(engine, location, "base")
     assert _own_tables(engine) <= {"kwis_job_alembic_version"}
     assert migrations.current(engine, location) is None
@@ -85,8 +94,13 @@ def test_downgrading_the_seed_keeps_the_schema(empty_database_url):
     location = migration_location()
     create_host_schema(engine)
     migrations.upgrade(engine, location)
+    with Session(engine) as session:
+        factories.use_session(session)
+        factories.OfferFactory(type_key="schnuppertag")
+        session.commit()
     migrations.downgrade(engine, location, "0001")
     with Session(engine) as session:
-        assert session.scalar(select(func.count()).select_from(OfferType)) == 0
+        kept = session.scalars(select(OfferType.key)).all()
+    assert kept == ["schnuppertag"], "only the offer type still in use survives"
     assert "kwis_job_offer" in _own_tables(engine)
     engine.dispose()

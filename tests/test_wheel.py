@@ -34,6 +34,11 @@ SOURCE_TO_WHEEL = {
     "templates": "kwis_job_plugin/templates",
     "migrations": "kwis_job_plugin/migrations",
 }
+# Folders whose every file is needed at run time (templates, assets, migration scripts).
+DATA_FOLDERS = (
+    "templates", "migrations", "hooks/refhost/templates", "hooks/refhost/static",
+    "kwis_job_plugin/static",
+)
 REQUIRED_FILES = (
     "kwis_job_plugin/templates/kwis_job/portal/index.html",
     "kwis_job_plugin/migrations/env.py",
@@ -174,13 +179,21 @@ def test_wheel_contents(wheel: Path, source_copy: Path):
     missing = [f for f in REQUIRED_FILES if f not in names]
     assert not missing, f"missing from {wheel.name}: {missing}"
 
-    # Every file of the four source folders must ship (setup.cfg: packages and package_data).
-    expected = set()
-    for folder, package in SOURCE_TO_WHEEL.items():
-        for path in (source_copy / folder).rglob("*"):
-            if path.is_file():
-                rel = PurePosixPath(path.relative_to(source_copy / folder).as_posix())
-                expected.add(str(PurePosixPath(package) / rel))
+    # Every module and every run-time data file must ship (setup.cfg: packages, package_data).
+    def in_wheel(path: Path) -> str:
+        rel = PurePosixPath(path.relative_to(source_copy).as_posix())
+        package = SOURCE_TO_WHEEL[rel.parts[0]]
+        return str(PurePosixPath(package, *rel.parts[1:]))
+
+    expected = {
+        in_wheel(p) for folder in SOURCE_TO_WHEEL for p in (source_copy / folder).rglob("*.py")
+    }
+    expected |= {
+        in_wheel(p)
+        for folder in DATA_FOLDERS
+        for p in (source_copy / folder).rglob("*")
+        if p.is_file()
+    }
     not_shipped = sorted(expected - names)
     assert not not_shipped, (
         f"source files missing from {wheel.name} (add the package to [options] packages or a "
@@ -275,23 +288,25 @@ APP_CHECK = """
 """
 
 
-def test_demo_app_and_migrations_from_installed_copy(venv: Path, outside: Path, work: Path):
+@pytest.fixture(scope="module")
+def demo_db(venv: Path, outside: Path, work: Path) -> Path:
+    """The demo database, created by the installed ``kwis-job demo`` console script."""
     instance = work / "inst"
     kwis_job = venv / "bin" / "kwis-job"
     assert kwis_job.is_file(), f"console script {kwis_job} was not installed"
-    env = _clean_env(venv)
-
     demo = _run([kwis_job, "demo", "--instance", instance, "--no-serve"],
-                what="kwis-job demo --no-serve", cwd=outside, env=env)
+                what="kwis-job demo --no-serve", cwd=outside, env=_clean_env(venv))
     assert "Demo-Zugänge:" in demo.stdout, f"no demo login list printed\n{_output(demo)}"
     assert "http://127.0.0.1:5000/" in demo.stdout, f"no demo URL printed\n{_output(demo)}"
     assert ADMIN_EMAIL in demo.stdout, f"admin demo account not listed\n{_output(demo)}"
     db_file = instance / "kwis-demo.db"
     assert db_file.is_file(), f"the demo did not create {db_file}\n{_output(demo)}"
-    db_url = f"sqlite:///{db_file}"
+    return db_file
 
-    report = _python(venv, outside, "app_check", APP_CHECK, db_url, ADMIN_EMAIL, DEMO_PASSWORD,
-                     what="reference host with the installed plug-in")
+
+def test_reference_host_uses_installed_templates(venv: Path, outside: Path, demo_db: Path):
+    report = _python(venv, outside, "app_check", APP_CHECK, f"sqlite:///{demo_db}", ADMIN_EMAIL,
+                     DEMO_PASSWORD, what="reference host with the installed plug-in")
     for name, filename in report["templates"].items():
         assert filename and _is_inside(filename, venv), (
             f"template {name} loaded from {filename}, expected the installed copy in {venv}"
@@ -308,7 +323,24 @@ def test_demo_app_and_migrations_from_installed_copy(venv: Path, outside: Path, 
     for url, asset in report["assets"].items():
         assert asset["status"] == 200 and asset["size"] > 0, f"GET {url}: {asset}"
 
-    db = [kwis_job, "--database-url", db_url, "db"]
+
+@pytest.mark.parametrize("start", ["demo", "empty"])
+def test_migration_commands(venv: Path, outside: Path, demo_db: Path, start: str):
+    """current / downgrade base / upgrade with the installed migration scripts.
+
+    ``demo`` runs on a copy of the demo database (so the order of the tests does not matter);
+    ``empty`` on a database that only holds the plug-in's schema, which separates a packaging
+    problem from one with the data.
+    """
+    db_file = demo_db.with_name(f"migrations-{start}.db")
+    db_file.unlink(missing_ok=True)
+    env = _clean_env(venv)
+    db = [venv / "bin" / "kwis-job", "--database-url", f"sqlite:///{db_file}", "db"]
+    if start == "demo":
+        shutil.copyfile(demo_db, db_file)
+    else:
+        _run([*db, "upgrade"], what="kwis-job db upgrade (empty database)", cwd=outside, env=env)
+
     current = _run([*db, "current"], what="kwis-job db current", cwd=outside, env=env)
     assert current.stdout.strip().startswith(HEAD_REVISION), (
         f"expected head revision {HEAD_REVISION}\n{_output(current)}"

@@ -201,6 +201,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    """Remove the seeded terms. Offer types still used by offers stay: offers must keep a type."""
+    offer = sa.table("kwis_job_offer", sa.column("offer_type_id", sa.Integer))
     for table, items in (
         ("kwis_job_target_group", TARGET_GROUPS),
         ("kwis_job_offer_type", OFFER_TYPES),
@@ -209,4 +211,7 @@ def downgrade() -> None:
         ("kwis_job_occupational_field", FIELDS),
     ):
         t = _term_table(table)
-        op.execute(t.delete().where(t.c.key.in_([item[0] for item in items])))
+        condition = t.c.key.in_([item[0] for item in items])
+        if table == "kwis_job_offer_type":
+            condition &= t.c.id.not_in(sa.select(offer.c.offer_type_id))
+        op.execute(t.delete().where(condition))

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from sqlalchemy.orm import Session
-from werkzeug.serving import make_server
-
 from kwis_hooks import migrations
 from kwis_hooks.refhost import create_app
 from kwis_hooks.refhost.models import create_host_schema
+from sqlalchemy.orm import Session
+from werkzeug.serving import make_server
+
 from kwis_job_plugin.config import migration_location
 from kwis_job_plugin.demo.seed import ADMIN_EMAIL, DemoLogin, seed_demo
 
@@ -89,7 +89,8 @@ class LiveServer:
     def company(self) -> DemoLogin:
         """The first company with a profile; ``who`` is the company's real name."""
         return next(
-            login for login in self.logins
+            login
+            for login in self.logins
             if login.email != ADMIN_EMAIL and NO_PROFILE_MARK not in login.who
         )
 
@@ -101,10 +102,12 @@ class LiveServer:
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     db_path = tmp_path_factory.mktemp("browser-demo") / "kwis-demo.db"
-    app = create_app({
-        "KWIS_DATABASE_URL": f"sqlite:///{db_path}",
-        "SECRET_KEY": "browser-test-secret",
-    })
+    app = create_app(
+        {
+            "KWIS_DATABASE_URL": f"sqlite:///{db_path}",
+            "SECRET_KEY": "browser-test-secret",
+        }
+    )
     engine = app.extensions["kwis_host"]["engine"]
     create_host_schema(engine)
     migrations.upgrade(engine, migration_location())

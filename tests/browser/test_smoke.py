@@ -167,9 +167,7 @@ def test_admin_opens_plugin_pages_and_switches_a_feature(
     expect(switch_button(page, "Ausschalten")).to_be_visible()
 
 
-def test_public_portal_is_accessible_and_self_contained(
-    page: Page, live_server, assert_accessible
-):
+def test_public_portal_is_accessible_and_self_contained(page: Page, live_server, assert_accessible):
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
     response = page.goto("/jobs/", wait_until="networkidle")
