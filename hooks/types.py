@@ -44,7 +44,9 @@ class HostContext:
     host's engine and the host's request session instead of opening its own. The two layouts are
     host templates that plug-in pages extend: they draw the tab bar or admin menu themselves and
     offer the blocks ``title`` and ``content``; a plug-in page sets ``active_tab`` or
-    ``active_menu`` to the key of its tab or menu entry.
+    ``active_menu`` to the key of its tab or menu entry, and ``page_lang`` to the language of
+    its content (the layout puts it on ``<html lang>``). ``current_locale`` answers the
+    request's language code (``de``, ``en``, ...).
     """
 
     engine: Any
@@ -54,6 +56,7 @@ class HostContext:
     selfservice_layout: str
     admin_layout: str
     login_endpoint: str = "auth.login"
+    current_locale: Callable[[], str] = lambda: "de"
 
 
 @dataclass(frozen=True)

@@ -6,16 +6,21 @@ from importlib.resources import files
 
 from kwis_hooks.types import Feature, MigrationLocation
 
+from .i18n import lazy_gettext as _l
 from .models.base import TABLE_PREFIX
 
 FEATURES: tuple[Feature, ...] = (
-    Feature("profile", "Arbeitgeberprofil", "Tab „Arbeitgeberprofil“ im Selbstservice"),
-    Feature("offers", "Angebote", "Tab „Angebote“ im Selbstservice"),
-    Feature("portal", "Öffentliches Portal", "Suche, Betriebs- und Angebotsseiten unter /jobs/"),
-    Feature("events", "Veranstaltungen", "Messen, Tage der offenen Betriebe, Besuchstermine"),
-    Feature("alerts", "Benachrichtigungen", "E-Mail-Benachrichtigungen über neue Angebote"),
-    Feature("api", "API und Feeds", "JSON-API, RSS/Atom und Kalender"),
-    Feature("embed", "Einbettung", "Widget für Schulen und Partner"),
+    Feature("profile", _l("Arbeitgeberprofil"), _l("Tab „Arbeitgeberprofil“ im Selbstservice")),
+    Feature("offers", _l("Angebote"), _l("Tab „Angebote“ im Selbstservice")),
+    Feature(
+        "portal", _l("Öffentliches Portal"), _l("Suche, Betriebs- und Angebotsseiten unter /jobs/")
+    ),
+    Feature(
+        "events", _l("Veranstaltungen"), _l("Messen, Tage der offenen Betriebe, Besuchstermine")
+    ),
+    Feature("alerts", _l("Benachrichtigungen"), _l("E-Mail-Benachrichtigungen über neue Angebote")),
+    Feature("api", _l("API und Feeds"), _l("JSON-API, RSS/Atom und Kalender")),
+    Feature("embed", _l("Einbettung"), _l("Widget für Schulen und Partner")),
 )
 FEATURE_KEYS = frozenset(f.key for f in FEATURES)
 

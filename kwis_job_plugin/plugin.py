@@ -21,9 +21,10 @@ from kwis_hooks.types import (
     SelfServiceTab,
 )
 
-from . import config
+from . import config, i18n
+from .i18n import gettext as _
 from .services import features, host_sync, regions
-from .views.context import EXTENSION_KEY, PluginState
+from .views.context import EXTENSION_KEY, PluginState, request_locale
 
 
 @hookimpl
@@ -34,6 +35,7 @@ def kwis_settings_defaults() -> dict[str, Any]:
 @hookimpl
 def kwis_configure(app, host: HostContext) -> None:
     app.extensions[EXTENSION_KEY] = PluginState(host=host)
+    i18n.use_locale_provider(request_locale)
 
 
 @hookimpl
@@ -73,9 +75,15 @@ def kwis_feature_enabled(feature: str, customer: HostCustomer | None) -> bool | 
 def kwis_selfservice_tabs(customer: HostCustomer, user: HostUser) -> list[SelfServiceTab]:
     return [
         SelfServiceTab(
-            "kwis_job_profile", "Arbeitgeberprofil", "kwis_job_selfservice.profile", 20, "profile"
+            "kwis_job_profile",
+            _("Arbeitgeberprofil"),
+            "kwis_job_selfservice.profile",
+            20,
+            "profile",
         ),
-        SelfServiceTab("kwis_job_offers", "Angebote", "kwis_job_selfservice.offers", 30, "offers"),
+        SelfServiceTab(
+            "kwis_job_offers", _("Angebote"), "kwis_job_selfservice.offers", 30, "offers"
+        ),
     ]
 
 
@@ -84,11 +92,13 @@ def kwis_admin_menu(user: HostUser) -> list[AdminMenuEntry]:
     return [
         AdminMenuEntry(
             "kwis_job_regions",
-            "KWIS.job: Regionen und Funktionen",
+            _("KWIS.job: Regionen und Funktionen"),
             "kwis_job_admin.region_list",
             50,
         ),
-        AdminMenuEntry("kwis_job_review", "KWIS.job: Prüfung", "kwis_job_admin.review_queue", 51),
+        AdminMenuEntry(
+            "kwis_job_review", _("KWIS.job: Prüfung"), "kwis_job_admin.review_queue", 51
+        ),
     ]
 
 

@@ -26,6 +26,8 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SAMESITE": "Lax",
 }
 
+LOCALES = ("de", "en")
+
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
@@ -82,6 +84,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         current_customer=lambda: _current_host_customer(sessions),
         selfservice_layout="refhost/selfservice_layout.html",
         admin_layout="refhost/admin_layout.html",
+        current_locale=_request_locale,
     )
     app.extensions["kwis_host"]["context"] = context
     plugins.configure(app, context)
@@ -109,6 +112,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         return response
 
     return app
+
+
+def _request_locale() -> str:
+    """German unless the browser prefers English: the reference host speaks these two."""
+    from flask import request
+
+    return request.accept_languages.best_match(LOCALES, default=LOCALES[0])
 
 
 def _current_host_user() -> HostUser | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from ..config import FEATURE_KEYS, FEATURES
+from ..i18n import gettext as _
 from ..models import Region
 from ..services import features, profiles, regions
 from . import access, context
@@ -41,8 +42,12 @@ def switch_feature(region_id: int, feature: str):
     changed = features.set_enabled(session, region.id, feature, wanted == "1", context.user().id)
     session.commit()
     if changed:
-        state = "eingeschaltet" if wanted == "1" else "ausgeschaltet"
-        flash(f"„{label}“ ist in {region.name} jetzt {state}.")
+        message = (
+            _("„%(feature)s“ ist in %(region)s jetzt eingeschaltet.")
+            if wanted == "1"
+            else _("„%(feature)s“ ist in %(region)s jetzt ausgeschaltet.")
+        )
+        flash(message % {"feature": label, "region": region.name})
     return redirect(url_for(".region_list"))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app
+from flask import current_app, has_request_context
 from kwis_hooks.types import HostContext, HostCustomer, HostUser
 from sqlalchemy.orm import Session
 
@@ -40,3 +40,10 @@ def user() -> HostUser | None:
 
 def customer() -> HostCustomer | None:
     return host().current_customer()
+
+
+def request_locale() -> str | None:
+    """The locale provider for ``i18n``: the host's answer during a request, else ``None``."""
+    if has_request_context() and EXTENSION_KEY in current_app.extensions:
+        return host().current_locale()
+    return None

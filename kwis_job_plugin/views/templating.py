@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint
 
+from .. import i18n
 from ..config import templates_path
-from ..labels import REVIEW_RULE_LABELS, status_label
+from ..labels import review_rule_label, status_label
 from . import context
 from .security import apply_headers
 
@@ -16,10 +17,15 @@ def make_blueprint(name: str, import_name: str) -> Blueprint:
 
     @bp.context_processor
     def _globals():
+        locale = i18n.get_locale()
         return {
+            "_": i18n.gettext,
+            "ngettext": i18n.ngettext,
+            "kwis_locale": locale,
+            "page_lang": locale,
             "kwis_host": context.host(),
             "status_label": status_label,
-            "review_rule_labels": REVIEW_RULE_LABELS,
+            "review_rule_label": review_rule_label,
         }
 
     return bp
