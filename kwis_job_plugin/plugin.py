@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
+from flask import current_app, url_for
 from kwis_hooks import hookimpl
 from kwis_hooks.types import (
     AdminMenuEntry,
@@ -20,6 +20,7 @@ from kwis_hooks.types import (
     MigrationLocation,
     SelfServiceTab,
 )
+from markupsafe import escape
 
 from . import config, i18n
 from .i18n import gettext as _
@@ -100,6 +101,15 @@ def kwis_admin_menu(user: HostUser) -> list[AdminMenuEntry]:
             "kwis_job_review", _("KWIS.job: Prüfung"), "kwis_job_admin.review_queue", 51
         ),
     ]
+
+
+@hookimpl
+def kwis_template_insertion(point: str, context: dict[str, Any]) -> str | None:
+    """Our stylesheet in the host's <head>, so plug-in pages need no host CSS classes."""
+    if point != "head":
+        return None
+    href = escape(url_for("kwis_job_portal.asset", filename="selfservice.css"))
+    return f'<link rel="stylesheet" href="{href}">'
 
 
 @hookimpl

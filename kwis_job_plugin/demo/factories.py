@@ -20,6 +20,7 @@ from werkzeug.security import generate_password_hash
 
 from ..models import EmployerProfile, Offer, OfferType, Region, RegionAgsPrefix
 from ..models.base import utcnow
+from ..services.snapshots import offer_snapshot, profile_snapshot
 
 DEMO_PASSWORD = "demo-passwort"
 
@@ -134,6 +135,11 @@ class ProfileFactory(_Base):
     def published_at(self):
         return utcnow() if self.status == "published" else None
 
+    @factory.post_generation
+    def publish_snapshot(obj, create, extracted, **kwargs):
+        if obj.status == "published" and obj.published_snapshot is None:
+            obj.published_snapshot = profile_snapshot(obj)
+
 
 def offer_type(session: Session, key: str) -> OfferType:
     found = session.scalar(select(OfferType).where(OfferType.key == key))
@@ -164,6 +170,12 @@ class OfferFactory(_Base):
     @factory.lazy_attribute
     def published_at(self):
         return utcnow() if self.status == "published" else None
+
+    @factory.post_generation
+    def publish_snapshot(obj, create, extracted, **kwargs):
+        """A published offer has its public version, as the publication service would write."""
+        if obj.status == "published" and obj.published_snapshot is None:
+            obj.published_snapshot = offer_snapshot(obj)
 
     @factory.lazy_attribute
     def valid_until(self):

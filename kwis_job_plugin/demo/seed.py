@@ -25,6 +25,7 @@ from ..models import (
 )
 from ..models.base import utcnow
 from ..services.regions import create_region
+from ..services.snapshots import offer_snapshot, profile_snapshot
 from . import data
 from .factories import (
     DEMO_PASSWORD,
@@ -148,6 +149,8 @@ def seed_demo(session: Session, today: date | None = None) -> list[DemoLogin]:
         )
         profile.fields = rng.sample(fields, k=rng.randint(1, 3))
         profile.benefits = rng.sample(benefits, k=rng.randint(2, 5))
+        if status == "published":
+            profile.published_snapshot = profile_snapshot(profile)
         profiles.append(profile)
         if status == "published" and town["region"] not in shown_regions:
             shown_regions.add(town["region"])
@@ -175,6 +178,8 @@ def seed_demo(session: Session, today: date | None = None) -> list[DemoLogin]:
             )
             offer.fields = list(profile.fields[:1])
             offer.target_groups = [groups[group_key]]
+            if offer_status == "published":
+                offer.published_snapshot = offer_snapshot(offer)
 
     _seed_event(
         session,

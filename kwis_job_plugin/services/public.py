@@ -15,6 +15,9 @@ from sqlalchemy.orm import Session
 
 from ..models import EmployerProfile
 
+HIDDEN_STATUSES = ("paused", "archived")
+"""A snapshot is public unless its working copy is paused or archived."""
+
 
 def rotation_key(day: date, item_id: int) -> bytes:
     return hashlib.sha256(f"{day.isoformat()}:{item_id}".encode()).digest()
@@ -28,7 +31,9 @@ def published_profiles(
         return []
     profiles = session.scalars(
         select(EmployerProfile).where(
-            EmployerProfile.status == "published", EmployerProfile.region_id.in_(region_ids)
+            EmployerProfile.published_snapshot.is_not(None),
+            EmployerProfile.status.not_in(HIDDEN_STATUSES),
+            EmployerProfile.region_id.in_(region_ids),
         )
     ).all()
     return sorted(profiles, key=lambda p: rotation_key(day, p.id))

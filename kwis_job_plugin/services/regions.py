@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..i18n import gettext as _
 from ..models import Region, RegionAgsPrefix
 from ..models.region import REVIEW_RULES
 
@@ -36,19 +37,23 @@ def create_region(
 ) -> Region:
     prefixes = [p.strip() for p in ags_prefixes if p.strip()]
     if review_rule not in REVIEW_RULES:
-        raise RegionError(f"Unbekannte Prüfregel „{review_rule}“.")
+        raise RegionError(_("Unbekannte Prüfregel „%(rule)s“.", rule=review_rule))
     bad = [p for p in prefixes if not (p.isdigit() and 2 <= len(p) <= 8)]
     if bad:
-        raise RegionError(f"Ungültiger AGS-Präfix: {', '.join(bad)} (2 bis 8 Ziffern).")
+        raise RegionError(
+            _("Ungültiger AGS-Präfix: %(prefixes)s (2 bis 8 Ziffern).", prefixes=", ".join(bad))
+        )
     if not prefixes:
-        raise RegionError("Bitte geben Sie mindestens einen AGS-Präfix an.")
+        raise RegionError(_("Bitte geben Sie mindestens einen AGS-Präfix an."))
     taken = session.scalars(
         select(RegionAgsPrefix.prefix).where(RegionAgsPrefix.prefix.in_(prefixes))
     ).all()
     if taken:
-        raise RegionError(f"AGS-Präfix bereits vergeben: {', '.join(taken)}.")
+        raise RegionError(
+            _("AGS-Präfix bereits vergeben: %(prefixes)s.", prefixes=", ".join(taken))
+        )
     if session.scalar(select(Region.id).where(Region.slug == slug)) is not None:
-        raise RegionError(f"Das Kürzel „{slug}“ ist bereits vergeben.")
+        raise RegionError(_("Das Kürzel „%(slug)s“ ist bereits vergeben.", slug=slug))
     region = Region(
         slug=slug,
         name=name,

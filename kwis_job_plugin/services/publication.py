@@ -1,0 +1,102 @@
+"""Publishing profiles and offers under the region's review rule.
+
+A row is the company's working copy; ``published_snapshot`` is what the public sees. Publishing
+copies the working copy into the snapshot, so an edit under review never blanks the public page,
+and a rejection leaves the last approved version online.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from sqlalchemy.orm import Session
+
+from ..i18n import gettext as _
+from ..models.base import utcnow
+from ..models.region import Region
+from . import audit
+from .errors import ValidationError
+
+
+class Publishable(Protocol):
+    id: int
+    status: str
+    published_snapshot: dict[str, Any] | None
+    published_at: Any
+    submitted_at: Any
+    reviewed_at: Any
+    reviewed_by_user_id: int | None
+    review_comment: str | None
+
+
+def needs_review(obj: Publishable, region: Region | None) -> bool:
+    rule = region.review_rule if region is not None else "every_change"
+    if rule == "none":
+        return False
+    if rule == "first_publication":
+        return obj.published_snapshot is None
+    return True
+
+
+def submit(
+    session: Session,
+    obj: Publishable,
+    region: Region | None,
+    snapshot: Callable[[Any], dict[str, Any]],
+    actor_user_id: int | None,
+) -> str:
+    """Submit the working copy; return the new status (``in_review`` or ``published``)."""
+    if obj.status not in ("draft", "published"):
+        raise ValidationError({"status": _("Nur Entwürfe können eingereicht werden.")})
+    obj.submitted_at = utcnow()
+    kind = type(obj).__name__.lower()
+    if needs_review(obj, region):
+        obj.status = "in_review"
+        audit.record(session, f"{kind}.submitted", kind, obj.id, actor_user_id=actor_user_id,
+                     region_id=region.id if region else None)
+    else:
+        _publish(obj, snapshot)
+        audit.record(session, f"{kind}.published", kind, obj.id, actor_user_id=actor_user_id,
+                     region_id=region.id if region else None)
+    session.flush()
+    return obj.status
+
+
+def approve(
+    session: Session,
+    obj: Publishable,
+    snapshot: Callable[[Any], dict[str, Any]],
+    reviewer_user_id: int,
+) -> None:
+    if obj.status != "in_review":
+        raise ValidationError({"status": _("Nur eingereichte Inhalte können freigegeben werden.")})
+    _publish(obj, snapshot)
+    obj.reviewed_at, obj.reviewed_by_user_id, obj.review_comment = utcnow(), reviewer_user_id, None
+    kind = type(obj).__name__.lower()
+    audit.record(session, f"{kind}.approved", kind, obj.id, actor_user_id=reviewer_user_id)
+    session.flush()
+
+
+def reject(session: Session, obj: Publishable, reviewer_user_id: int, comment: str) -> None:
+    """Send back with a comment; a previously published version stays public."""
+    if obj.status != "in_review":
+        raise ValidationError({"status": _("Nur eingereichte Inhalte können zurückgegeben werden.")})
+    if not comment.strip():
+        raise ValidationError({"comment": _("Bitte begründen Sie die Rückgabe für den Betrieb.")})
+    obj.status = "draft"
+    obj.reviewed_at, obj.reviewed_by_user_id = utcnow(), reviewer_user_id
+    obj.review_comment = comment.strip()
+    kind = type(obj).__name__.lower()
+    audit.record(session, f"{kind}.rejected", kind, obj.id, actor_user_id=reviewer_user_id)
+    session.flush()
+
+
+def is_public(obj: Publishable) -> bool:
+    return obj.published_snapshot is not None and obj.status not in ("paused", "archived")
+
+
+def _publish(obj: Publishable, snapshot: Callable[[Any], dict[str, Any]]) -> None:
+    obj.status = "published"
+    obj.published_snapshot = snapshot(obj)
+    obj.published_at = obj.published_at or utcnow()
