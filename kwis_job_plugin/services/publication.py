@@ -53,12 +53,24 @@ def submit(
     kind = type(obj).__name__.lower()
     if needs_review(obj, region):
         obj.status = "in_review"
-        audit.record(session, f"{kind}.submitted", kind, obj.id, actor_user_id=actor_user_id,
-                     region_id=region.id if region else None)
+        audit.record(
+            session,
+            f"{kind}.submitted",
+            kind,
+            obj.id,
+            actor_user_id=actor_user_id,
+            region_id=region.id if region else None,
+        )
     else:
         _publish(obj, snapshot)
-        audit.record(session, f"{kind}.published", kind, obj.id, actor_user_id=actor_user_id,
-                     region_id=region.id if region else None)
+        audit.record(
+            session,
+            f"{kind}.published",
+            kind,
+            obj.id,
+            actor_user_id=actor_user_id,
+            region_id=region.id if region else None,
+        )
     session.flush()
     return obj.status
 
@@ -81,7 +93,9 @@ def approve(
 def reject(session: Session, obj: Publishable, reviewer_user_id: int, comment: str) -> None:
     """Send back with a comment; a previously published version stays public."""
     if obj.status != "in_review":
-        raise ValidationError({"status": _("Nur eingereichte Inhalte können zurückgegeben werden.")})
+        raise ValidationError(
+            {"status": _("Nur eingereichte Inhalte können zurückgegeben werden.")}
+        )
     if not comment.strip():
         raise ValidationError({"comment": _("Bitte begründen Sie die Rückgabe für den Betrieb.")})
     obj.status = "draft"
