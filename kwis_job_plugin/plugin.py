@@ -41,11 +41,12 @@ def kwis_configure(app, host: HostContext) -> None:
 
 @hookimpl
 def kwis_blueprints(app, host: HostContext) -> list[BlueprintSpec]:
-    from .views import admin, portal, selfservice
+    from .views import admin, offers_tab, portal, profile_tab
 
     settings = app.config
     return [
-        BlueprintSpec(selfservice.bp, settings["KWIS_JOB_SELFSERVICE_PREFIX"]),
+        BlueprintSpec(profile_tab.bp, settings["KWIS_JOB_SELFSERVICE_PREFIX"]),
+        BlueprintSpec(offers_tab.bp, settings["KWIS_JOB_SELFSERVICE_PREFIX"]),
         BlueprintSpec(admin.bp, settings["KWIS_JOB_ADMIN_PREFIX"]),
         BlueprintSpec(portal.bp, settings["KWIS_JOB_PUBLIC_PREFIX"]),
     ]
@@ -78,12 +79,12 @@ def kwis_selfservice_tabs(customer: HostCustomer, user: HostUser) -> list[SelfSe
         SelfServiceTab(
             "kwis_job_profile",
             _("Arbeitgeberprofil"),
-            "kwis_job_selfservice.profile",
+            "kwis_job_profile.edit",
             20,
             "profile",
         ),
         SelfServiceTab(
-            "kwis_job_offers", _("Angebote"), "kwis_job_selfservice.offers", 30, "offers"
+            "kwis_job_offers", _("Angebote"), "kwis_job_offers.index", 30, "offers"
         ),
     ]
 

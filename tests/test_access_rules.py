@@ -10,9 +10,13 @@ from kwis_job_plugin.demo.factories import ProfileFactory
 from kwis_job_plugin.services import features
 from kwis_job_plugin.views.access import ACCESS_ATTR
 
-PLUGIN_BLUEPRINTS = ("kwis_job_selfservice", "kwis_job_admin", "kwis_job_portal")
-EXPECTED_RULE = {"kwis_job_selfservice": "company", "kwis_job_admin": "admin",
-                 "kwis_job_portal": "public"}
+EXPECTED_RULE = {
+    "kwis_job_profile": "company",
+    "kwis_job_offers": "company",
+    "kwis_job_admin": "admin",
+    "kwis_job_portal": "public",
+}
+PLUGIN_BLUEPRINTS = tuple(EXPECTED_RULE)
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +25,12 @@ def bare_app():
 
 
 def _plugin_rules(app):
-    return [r for r in app.url_map.iter_rules() if r.endpoint.split(".")[0] in PLUGIN_BLUEPRINTS]
+    return [r for r in app.url_map.iter_rules() if r.endpoint.startswith("kwis_job")]
+
+
+def test_every_plugin_blueprint_has_an_expected_access_rule(bare_app):
+    blueprints = {r.endpoint.split(".")[0] for r in _plugin_rules(bare_app)}
+    assert blueprints == set(PLUGIN_BLUEPRINTS), "declare the access rule of a new blueprint here"
 
 
 def test_every_plugin_route_has_an_explicit_access_rule(bare_app):
