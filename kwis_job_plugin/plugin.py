@@ -104,13 +104,18 @@ def kwis_admin_menu(user: HostUser) -> list[AdminMenuEntry]:
     ]
 
 
+STYLESHEETS = ("selfservice.css", "kj-profile.css", "kj-offers.css")
+
+
 @hookimpl
 def kwis_template_insertion(point: str, context: dict[str, Any]) -> str | None:
     """Our stylesheet in the host's <head>, so plug-in pages need no host CSS classes."""
     if point != "head":
         return None
-    href = escape(url_for("kwis_job_portal.asset", filename="selfservice.css"))
-    return f'<link rel="stylesheet" href="{href}">'
+    return "".join(
+        f'<link rel="stylesheet" href="{escape(url_for("kwis_job_portal.asset", filename=name))}">'
+        for name in STYLESHEETS
+    )
 
 
 @hookimpl

@@ -11,6 +11,7 @@ import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
 from kwis_job_plugin.config import migration_location
+from kwis_job_plugin.demo import factories
 from kwis_job_plugin.demo.seed import ADMIN_EMAIL, DemoLogin, seed_demo
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -80,6 +82,21 @@ class LiveServer:
     url: str
     host: str
     logins: list[DemoLogin]
+    engine: Any = None
+
+    def new_company(self, name: str, ags: str = "16053000") -> DemoLogin:
+        """A fresh company with a login and no profile, so a journey starts from nothing and
+        no other test depends on what it changes."""
+        with Session(self.engine) as session:
+            factories.use_session(session)
+            user = factories.UserFactory(
+                email=f"personal@{factories.slugify(name)}.example",
+                display_name=f"Personal {name}",
+                customer__name=name,
+                customer__ags=ags,
+            )
+            session.commit()
+            return DemoLogin(user.email, factories.DEMO_PASSWORD, name)
 
     @property
     def admin(self) -> DemoLogin:
@@ -119,7 +136,7 @@ def live_server(tmp_path_factory):
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     host = f"127.0.0.1:{server.server_port}"
-    yield LiveServer(url=f"http://{host}", host=host, logins=logins)
+    yield LiveServer(url=f"http://{host}", host=host, logins=logins, engine=engine)
     server.shutdown()
     thread.join(timeout=5)
     server.server_close()
