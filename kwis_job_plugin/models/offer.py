@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any
+from datetime import date
 
 from sqlalchemy import (
     JSON,
     Boolean,
     Column,
     Date,
-    DateTime,
     Float,
     ForeignKey,
     Integer,
@@ -20,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, Timestamps, metadata
+from .base import Base, Publishable, Timestamps, metadata
 from .profile import EmployerProfile
 from .taxonomy import OccupationalField, OfferType, TargetGroup
 
@@ -49,7 +47,7 @@ offer_target_group = Table(
 )
 
 
-class Offer(Timestamps, Base):
+class Offer(Publishable, Timestamps, Base):
     """One offer of one employer profile.
 
     Time is one of four modes: fixed dates, a date range, "nach Absprache", or a yearly
@@ -89,21 +87,6 @@ class Offer(Timestamps, Base):
     apply_url: Mapped[str | None] = mapped_column(String(500))
     apply_email: Mapped[str | None] = mapped_column(String(254))
     accessible_workplace: Mapped[bool] = mapped_column(Boolean, default=False)
-    published_snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    review_comment: Mapped[str | None] = mapped_column(Text)
-    submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
-    published_at: Mapped[datetime | None] = mapped_column(DateTime)
-    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime)
-    reviewed_by_user_id: Mapped[int | None] = mapped_column(
-        ForeignKey("app_user.id", ondelete="SET NULL")
-    )
-    updated_by_user_id: Mapped[int | None] = mapped_column(
-        ForeignKey("app_user.id", ondelete="SET NULL")
-    )
-    stale_notified_at: Mapped[datetime | None] = mapped_column(DateTime)
-    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
-
-    __mapper_args__ = {"version_id_col": version}
 
     profile: Mapped[EmployerProfile] = relationship()
     offer_type: Mapped[OfferType] = relationship()

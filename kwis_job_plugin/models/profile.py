@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -18,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, Timestamps, metadata
+from .base import Base, Publishable, Timestamps, metadata
 from .taxonomy import Benefit, OccupationalField, TrainingOccupation
 
 PROFILE_STATUSES = ("draft", "in_review", "published", "archived")
@@ -64,13 +63,8 @@ profile_benefit = Table(
 )
 
 
-class EmployerProfile(Timestamps, Base):
-    """What a company tells young people about itself.
-
-    ``published_snapshot`` holds the last approved version, so an edit under review never blanks
-    the public page. ``version`` is SQLAlchemy's optimistic lock: a second editor's stale save
-    fails instead of overwriting the first.
-    """
+class EmployerProfile(Publishable, Timestamps, Base):
+    """What a company tells young people about itself; one per host customer."""
 
     __tablename__ = "kwis_job_employer_profile"
 
@@ -92,21 +86,6 @@ class EmployerProfile(Timestamps, Base):
     contact_phone: Mapped[str | None] = mapped_column(String(60))
     video_url: Mapped[str | None] = mapped_column(String(500))
     social_links: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
-    published_snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    review_comment: Mapped[str | None] = mapped_column(Text)
-    submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
-    published_at: Mapped[datetime | None] = mapped_column(DateTime)
-    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime)
-    reviewed_by_user_id: Mapped[int | None] = mapped_column(
-        ForeignKey("app_user.id", ondelete="SET NULL")
-    )
-    updated_by_user_id: Mapped[int | None] = mapped_column(
-        ForeignKey("app_user.id", ondelete="SET NULL")
-    )
-    stale_notified_at: Mapped[datetime | None] = mapped_column(DateTime)
-    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
-
-    __mapper_args__ = {"version_id_col": version}
 
     fields: Mapped[list[OccupationalField]] = relationship(secondary=profile_field)
     occupations: Mapped[list[TrainingOccupation]] = relationship(secondary=profile_occupation)

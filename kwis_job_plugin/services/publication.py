@@ -50,27 +50,20 @@ def submit(
     if obj.status not in ("draft", "published"):
         raise ValidationError({"status": _("Nur Entwürfe können eingereicht werden.")})
     obj.submitted_at = utcnow()
-    kind = type(obj).__name__.lower()
     if needs_review(obj, region):
-        obj.status = "in_review"
-        audit.record(
-            session,
-            f"{kind}.submitted",
-            kind,
-            obj.id,
-            actor_user_id=actor_user_id,
-            region_id=region.id if region else None,
-        )
+        obj.status, action = "in_review", "submitted"
     else:
         _publish(obj, snapshot)
-        audit.record(
-            session,
-            f"{kind}.published",
-            kind,
-            obj.id,
-            actor_user_id=actor_user_id,
-            region_id=region.id if region else None,
-        )
+        action = "published"
+    kind = type(obj).__name__.lower()
+    audit.record(
+        session,
+        f"{kind}.{action}",
+        kind,
+        obj.id,
+        actor_user_id=actor_user_id,
+        region_id=region.id if region else None,
+    )
     session.flush()
     return obj.status
 
