@@ -24,6 +24,9 @@ FEATURES: tuple[Feature, ...] = (
 )
 FEATURE_KEYS = frozenset(f.key for f in FEATURES)
 
+VIDEO_HOSTS = ("youtube.com", "www.youtube.com", "youtu.be", "vimeo.com", "player.vimeo.com")
+"""Hosts a profile's video link may point to (https only; shown as a link, never embedded)."""
+
 SETTINGS_DEFAULTS = {
     "KWIS_JOB_PUBLIC_PREFIX": "/jobs",
     "KWIS_JOB_SELFSERVICE_PREFIX": "/selfservice/job",
@@ -31,6 +34,7 @@ SETTINGS_DEFAULTS = {
     "KWIS_JOB_MAIL_FROM": "KWIS.job <noreply@localhost>",
     "KWIS_JOB_GEOCODER_URL": None,
     "KWIS_JOB_STALE_AFTER_DAYS": 365,
+    "KWIS_JOB_VIDEO_HOSTS": VIDEO_HOSTS,
 }
 
 VERSION_TABLE = "kwis_job_alembic_version"

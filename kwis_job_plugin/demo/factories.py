@@ -6,8 +6,6 @@ caller decides the transaction.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from datetime import date
 from functools import lru_cache
 
@@ -20,6 +18,7 @@ from werkzeug.security import generate_password_hash
 
 from ..models import EmployerProfile, Offer, OfferType, Region, RegionAgsPrefix
 from ..models.base import utcnow
+from ..services.slugs import slugify
 from ..services.snapshots import offer_snapshot, profile_snapshot
 
 DEMO_PASSWORD = "demo-passwort"
@@ -29,15 +28,6 @@ DEMO_PASSWORD = "demo-passwort"
 def _demo_password_hash() -> str:
     """Hash the shared demo password once: scrypt per user would slow seeding and tests."""
     return generate_password_hash(DEMO_PASSWORD)
-
-
-def slugify(text: str) -> str:
-    text = text.replace("ß", "ss")
-    for umlaut, plain in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("Ä", "Ae"), ("Ö", "Oe"),
-                          ("Ü", "Ue")):
-        text = text.replace(umlaut, plain)
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 class _Base(SQLAlchemyModelFactory):
