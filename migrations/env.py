@@ -2,7 +2,9 @@
 
 It runs on a connection the host lends (``config.attributes["connection"]``), keeps its history in
 its own version table, and looks only at tables prefixed ``kwis_job_``: the host's tables are never
-compared, created, altered or dropped.
+compared, created, altered or dropped. The search index's full-text parts exist on one engine
+each and are not described by the models (the SQLite FTS5 table with its shadow tables, the
+PostgreSQL GIN expression index; see migration 0003), so they are left out of comparisons by name.
 """
 
 from alembic import context
@@ -10,22 +12,27 @@ from sqlalchemy import create_engine
 
 from kwis_job_plugin.models import metadata
 from kwis_job_plugin.models.host import is_own_table
+from kwis_job_plugin.models.search import is_engine_specific
 
 config = context.config
 VERSION_TABLE = config.attributes.get("version_table", "kwis_job_alembic_version")
 
 
 def include_name(name, type_, parent_names):
+    if is_engine_specific(name):
+        return False
     if type_ == "table":
         return is_own_table(name)
     return True
 
 
 def include_object(obj, name, type_, reflected, compare_to):
+    if is_engine_specific(name):
+        return False
     if type_ == "table":
         return is_own_table(name)
     table = getattr(obj, "table", None)
-    return table is None or is_own_table(table.name)
+    return table is None or (is_own_table(table.name) and not is_engine_specific(table.name))
 
 
 def _configure(connection) -> None:

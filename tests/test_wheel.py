@@ -19,6 +19,9 @@ import zipfile
 from pathlib import Path, PurePosixPath
 
 import pytest
+from kwis_hooks import migrations
+
+from kwis_job_plugin.config import migration_location
 
 pytestmark = pytest.mark.slow
 
@@ -45,11 +48,12 @@ REQUIRED_FILES = (
     "kwis_job_plugin/migrations/script.py.mako",
     "kwis_job_plugin/migrations/versions/0001_initial_schema.py",
     "kwis_job_plugin/migrations/versions/0002_seed_taxonomies.py",
+    "kwis_job_plugin/migrations/versions/0003_search_index.py",
     "kwis_job_plugin/static/portal.css",
     "kwis_hooks/refhost/templates/refhost/layout.html",
     "kwis_hooks/refhost/static/host.css",
 )
-HEAD_REVISION = "0002"
+HEAD_REVISION = migrations.head(migration_location())  # from the source tree
 ADMIN_EMAIL = "admin@wirtschaftsfoerderung-jena.example"
 DEMO_PASSWORD = "demo-passwort"
 PIP_TIMEOUT = 600

@@ -24,6 +24,7 @@ from ..models import (
     TargetGroup,
 )
 from ..models.base import utcnow
+from ..services import search_index
 from ..services.regions import create_region
 from ..services.snapshots import offer_snapshot, profile_snapshot
 from . import data
@@ -188,6 +189,7 @@ def seed_demo(session: Session, today: date | None = None) -> list[DemoLogin]:
         today,
     )
     session.flush()
+    search_index.rebuild_all(session)
     return logins
 
 

@@ -2,7 +2,8 @@
 
 A row is the company's working copy; ``published_snapshot`` is what the public sees. Publishing
 copies the working copy into the snapshot, so an edit under review never blanks the public page,
-and a rejection leaves the last approved version online.
+and a rejection leaves the last approved version online. Every status change here refreshes the
+search index in the same transaction (``search_index.refresh``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 from ..i18n import gettext as _
 from ..models.base import utcnow
 from ..models.region import Region
-from . import audit
+from . import audit, search_index
 from .errors import ValidationError
 
 
@@ -65,6 +66,7 @@ def submit(
         region_id=region.id if region else None,
     )
     session.flush()
+    search_index.refresh(session, obj)
     return obj.status
 
 
@@ -81,6 +83,7 @@ def approve(
     kind = type(obj).__name__.lower()
     audit.record(session, f"{kind}.approved", kind, obj.id, actor_user_id=reviewer_user_id)
     session.flush()
+    search_index.refresh(session, obj)
 
 
 def reject(session: Session, obj: Publishable, reviewer_user_id: int, comment: str) -> None:
@@ -97,6 +100,7 @@ def reject(session: Session, obj: Publishable, reviewer_user_id: int, comment: s
     kind = type(obj).__name__.lower()
     audit.record(session, f"{kind}.rejected", kind, obj.id, actor_user_id=reviewer_user_id)
     session.flush()
+    search_index.refresh(session, obj)
 
 
 def is_public(obj: Publishable) -> bool:

@@ -1,0 +1,108 @@
+"""The search index: one denormalised row per searchable offer, rebuilt on every write.
+
+Search never reads the working copies, and it never joins profiles, customers or taxonomies at
+query time: ``services/search_index.py`` copies what the public may see from the published
+snapshots into ``SearchDoc`` (with the facets in ``SearchFacet``) whenever an offer or its
+profile is published, paused, archived or changed, and deletes the row when the offer stops being
+searchable. Expiry is the one rule checked at query time (``expires_on``), so no nightly job is
+needed to hide an offer whose date has passed.
+
+Full text lives beside the table, engine by engine (created in migration 0003, not here):
+
+* SQLite: the FTS5 table ``kwis_job_search_fts`` with ``terms`` as external content, kept in
+  sync by triggers on ``kwis_job_search_doc`` (so a cascade or a bulk delete cannot leave stale
+  index entries behind). A later migration that rebuilds ``kwis_job_search_doc`` with Alembic's
+  batch mode must re-create those triggers.
+* PostgreSQL: a GIN index on ``to_tsvector('simple', terms)``.
+
+``terms`` already holds stemmed, folded tokens (``services/text.py``), so both engines only
+compare tokens and return the same hits.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, utcnow
+
+FTS_TABLE = "kwis_job_search_fts"
+"""SQLite only: the FTS5 table over ``kwis_job_search_doc.terms`` (plus its shadow tables)."""
+
+PG_TERMS_INDEX = "ix_kwis_job_search_doc_terms_fts"
+"""PostgreSQL only: the GIN expression index on ``to_tsvector('simple', terms)``."""
+
+
+def is_engine_specific(name: str | None) -> bool:
+    """Whether a database object is one of the full-text parts the models do not describe."""
+    if not name:
+        return False
+    return name in (FTS_TABLE, PG_TERMS_INDEX) or name.startswith(f"{FTS_TABLE}_")
+
+
+class SearchDoc(Base):
+    """What the portal's search finds: the public version of one offer, ready to filter."""
+
+    __tablename__ = "kwis_job_search_doc"
+    __table_args__ = (Index("ix_kwis_job_search_doc_lat_lon", "lat", "lon"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    offer_id: Mapped[int] = mapped_column(
+        ForeignKey("kwis_job_offer.id", ondelete="CASCADE"), unique=True
+    )
+    profile_id: Mapped[int] = mapped_column(
+        ForeignKey("kwis_job_employer_profile.id", ondelete="CASCADE"), index=True
+    )
+    region_id: Mapped[int] = mapped_column(
+        ForeignKey("kwis_job_region.id", ondelete="CASCADE"), index=True
+    )
+    offer_type: Mapped[str] = mapped_column(String(80), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    offer_slug: Mapped[str] = mapped_column(String(160))
+    company_name: Mapped[str] = mapped_column(String(200))
+    company_slug: Mapped[str] = mapped_column(String(120))
+    postcode: Mapped[str | None] = mapped_column(String(10))
+    city: Mapped[str | None] = mapped_column(String(120))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    places: Mapped[int | None] = mapped_column(Integer)
+    has_places: Mapped[bool] = mapped_column(Boolean, default=False)
+    expires_on: Mapped[date | None] = mapped_column(Date, index=True)
+    next_start: Mapped[date | None] = mapped_column(Date)
+    yearly_window: Mapped[str | None] = mapped_column(String(11))
+    rotation: Mapped[int] = mapped_column(Integer)
+    company_rotation: Mapped[int] = mapped_column(Integer)
+    title_terms: Mapped[str] = mapped_column(Text, default="")
+    terms: Mapped[str] = mapped_column(Text, default="")
+    indexed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    facets: Mapped[list[SearchFacet]] = relationship(
+        back_populates="doc", cascade="all, delete-orphan"
+    )
+
+
+class SearchFacet(Base):
+    """One filter value of a document, e.g. ``("field", "it")`` or ``("benefit", "jobticket")``."""
+
+    __tablename__ = "kwis_job_search_facet"
+    __table_args__ = (Index("ix_kwis_job_search_facet_facet_key", "facet", "key"),)
+
+    doc_id: Mapped[int] = mapped_column(
+        ForeignKey("kwis_job_search_doc.id", ondelete="CASCADE"), primary_key=True
+    )
+    facet: Mapped[str] = mapped_column(String(20), primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+
+    doc: Mapped[SearchDoc] = relationship(back_populates="facets")
