@@ -114,6 +114,22 @@ def region_list(ctx) -> None:
             click.echo(f"{r.slug}\t{r.name}\t{prefixes}\t{r.review_rule}")
 
 
+@job.group(help="Suchindex des öffentlichen Portals.")
+def search() -> None:
+    pass
+
+
+@search.command("rebuild", help="Suchindex aus den veröffentlichten Inhalten neu aufbauen.")
+@click.pass_context
+def search_rebuild(ctx: click.Context) -> None:
+    from .services import search_index
+
+    with Session(_engine(ctx)) as session:
+        count = search_index.rebuild_all(session)
+        session.commit()
+    click.echo(f"Suchindex neu aufgebaut: {count} Angebote auffindbar.")
+
+
 @job.command("seed-demo", help="Demo-Daten in eine leere Datenbank schreiben.")
 @click.pass_context
 def seed_demo_command(ctx: click.Context) -> None:

@@ -41,7 +41,7 @@ def kwis_configure(app, host: HostContext) -> None:
 
 @hookimpl
 def kwis_blueprints(app, host: HostContext) -> list[BlueprintSpec]:
-    from .views import admin, offers_tab, portal, profile_tab
+    from .views import admin, media, offers_tab, portal, profile_tab
 
     settings = app.config
     return [
@@ -49,6 +49,7 @@ def kwis_blueprints(app, host: HostContext) -> list[BlueprintSpec]:
         BlueprintSpec(offers_tab.bp, settings["KWIS_JOB_SELFSERVICE_PREFIX"]),
         BlueprintSpec(admin.bp, settings["KWIS_JOB_ADMIN_PREFIX"]),
         BlueprintSpec(portal.bp, settings["KWIS_JOB_PUBLIC_PREFIX"]),
+        BlueprintSpec(media.bp, settings["KWIS_JOB_PUBLIC_PREFIX"]),
     ]
 
 

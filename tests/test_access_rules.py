@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from kwis_hooks.refhost import create_app
 
-from kwis_job_plugin.demo.factories import ProfileFactory
-from kwis_job_plugin.services import features
+from kwis_job_plugin.demo.factories import OfferFactory, ProfileFactory
+from kwis_job_plugin.services import features, search_index
 from kwis_job_plugin.views.access import ACCESS_ATTR
 
 EXPECTED_RULE = {
@@ -15,6 +15,7 @@ EXPECTED_RULE = {
     "kwis_job_offers": "company",
     "kwis_job_admin": "admin",
     "kwis_job_portal": "public",
+    "kwis_job_media": "public",
 }
 PLUGIN_BLUEPRINTS = tuple(EXPECTED_RULE)
 
@@ -51,14 +52,14 @@ def test_the_portal_answers_get_and_head_only(bare_app):
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
 def test_the_portal_refuses_other_methods_with_405(client, world, method):
-    for url in ("/jobs/", "/jobs/_ping", "/jobs/assets/portal.css"):
+    for url in ("/jobs/", "/jobs/suche", "/jobs/_ping", "/jobs/assets/portal.css"):
         assert client.open(url, method=method).status_code == 405, (method, url)
 
 
 def test_the_portal_sets_no_cookie_and_sends_security_headers(client, world, session):
     ProfileFactory(customer=world.a.customer, region=world.region, status="published")
     session.commit()
-    for url in ("/jobs/", "/jobs/_ping"):
+    for url in ("/jobs/", "/jobs/suche?q=Optik&ort=07743", "/jobs/_ping"):
         response = client.get(url)
         assert response.status_code == 200
         assert "Set-Cookie" not in response.headers, url
@@ -68,14 +69,18 @@ def test_the_portal_sets_no_cookie_and_sends_security_headers(client, world, ses
     assert client.head("/jobs/").status_code == 200
 
 
-def test_the_portal_shows_only_published_profiles_of_regions_with_the_portal_on(
+def test_the_portal_shows_only_public_offers_of_regions_with_the_portal_on(
     client, world, session
 ):
-    ProfileFactory(customer=world.a.customer, region=world.region, status="published")
-    ProfileFactory(customer=world.b.customer, region=world.region, status="draft")
+    public = ProfileFactory(customer=world.a.customer, region=world.region, status="published")
+    draft = ProfileFactory(customer=world.b.customer, region=world.region, status="draft")
+    OfferFactory(profile=public, status="published", title="Ferienjob bei Alpha")
+    OfferFactory(profile=draft, status="published", title="Ferienjob bei Beta")
+    search_index.rebuild_all(session)
     session.commit()
     page = client.get("/jobs/").get_data(as_text=True)
-    assert "Optik Alpha" in page and "Bäckerei Beta" not in page
+    assert "Ferienjob bei Alpha" in page and "Optik Alpha" in page
+    assert "Ferienjob bei Beta" not in page and "Bäckerei Beta" not in page
 
     features.set_enabled(session, world.region.id, "portal", False, None)
     session.commit()

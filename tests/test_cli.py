@@ -21,7 +21,7 @@ def test_db_upgrade_current_downgrade(empty_database_url):
     create_host_schema(make_engine(empty_database_url))
     assert "(keine)" in _run(empty_database_url, "db", "current").output
     assert _run(empty_database_url, "db", "upgrade").exit_code == 0
-    assert _run(empty_database_url, "db", "current").output.strip() == "0002 (aktuell)"
+    assert _run(empty_database_url, "db", "current").output.strip() == "0003 (aktuell)"
     assert _run(empty_database_url, "db", "downgrade", "base").exit_code == 0
     assert "(keine)" in _run(empty_database_url, "db", "current").output
 
@@ -78,3 +78,21 @@ def test_demo_prepares_an_instance_and_prints_logins(tmp_path):
     assert "http://127.0.0.1:5000/" in result.output
     rerun = CliRunner().invoke(job, ["demo", "--instance", str(tmp_path), "--no-serve"])
     assert rerun.exit_code == 0 and "Vorhandene Demo-Datenbank" in rerun.output
+
+
+def test_search_rebuild_indexes_what_is_published(empty_database_url):
+    from kwis_job_plugin.models import SearchDoc
+
+    engine = make_engine(empty_database_url)
+    create_host_schema(engine)
+    _run(empty_database_url, "db", "upgrade")
+    _run(empty_database_url, "seed-demo")
+    with Session(engine) as session:
+        session.execute(SearchDoc.__table__.delete())
+        session.commit()
+    result = _run(empty_database_url, "search", "rebuild")
+    with Session(engine) as session:
+        indexed = session.scalar(select(func.count()).select_from(SearchDoc))
+    assert result.exit_code == 0 and f"{indexed} Angebote auffindbar" in result.output
+    assert indexed > 20
+    engine.dispose()

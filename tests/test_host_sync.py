@@ -115,3 +115,21 @@ def test_profile_benefit_links_go_with_the_profile(app, world, session):
     session.commit()
     assert session.scalar(select(func.count()).select_from(profile_benefit)) == 0
     assert _count(session, Benefit) >= 3, "taxonomy rows stay"
+
+
+def test_a_moved_company_is_found_at_its_new_place(app, world, session):
+    from kwis_job_plugin.models import SearchDoc
+    from kwis_job_plugin.services import search_index
+
+    profile = ProfileFactory(customer=world.a.customer, region=world.region, status="published")
+    offer = OfferFactory(profile=profile, status="published", place_mode="company")
+    search_index.refresh_offer(session, offer)
+    customer = world.a.customer
+    customer.postcode, customer.city, customer.lat, customer.lon = "07751", "Jena", 50.89, 11.60
+    session.flush()
+    app.extensions["kwis_host"]["plugins"].customer_changed(
+        session, customer.id, {"postcode", "lat", "lon"}
+    )
+    session.commit()
+    doc = session.scalar(select(SearchDoc).where(SearchDoc.offer_id == offer.id))
+    assert (doc.postcode, doc.lat, doc.lon) == ("07751", 50.89, 11.60)

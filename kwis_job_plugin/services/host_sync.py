@@ -14,10 +14,12 @@ from sqlalchemy.orm import Session
 
 from ..models import EmployerProfile, Offer, metadata
 from ..models.host import customer_table, is_own_table, user_table
-from . import audit
+from . import audit, search_index
 from .regions import region_for_ags
 
 ADDRESS_COLUMNS = frozenset({"street", "postcode", "city", "lat", "lon"})
+COMPANY_PLACE_MODES = ("company", "multiple")
+"""Offers in these modes are placed at the company address and move with it."""
 
 
 def _referencing(parent: Table) -> Iterable[tuple[Table, str, str | None]]:
@@ -84,7 +86,7 @@ def customer_changed(session: Session, customer_id: int, changed: frozenset[str]
     if changed & ADDRESS_COLUMNS:
         session.execute(
             update(Offer)
-            .where(Offer.profile_id == profile.id, Offer.place_mode == "company")
+            .where(Offer.profile_id == profile.id, Offer.place_mode.in_(COMPANY_PLACE_MODES))
             .values(
                 street=customer.street,
                 postcode=customer.postcode,
@@ -94,3 +96,5 @@ def customer_changed(session: Session, customer_id: int, changed: frozenset[str]
             )
         )
     session.flush()
+    if changed & (ADDRESS_COLUMNS | {"ags", "name"}):
+        search_index.refresh_profile(session, profile)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..models import EmployerProfile, Offer
+from .media import live_media
 
 
 def _date(value) -> str | None:
@@ -32,7 +33,7 @@ def profile_snapshot(profile: EmployerProfile) -> dict[str, Any]:
         },
         "video_url": profile.video_url,
         "social_links": dict(profile.social_links or {}),
-        "media": [m.id for m in profile.media],
+        "media": [m.id for m in live_media(profile)],
     }
 
 

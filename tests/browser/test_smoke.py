@@ -174,9 +174,12 @@ def test_public_portal_is_accessible_and_self_contained(page: Page, live_server,
     assert response is not None and response.status == 200
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Arbeitgeber in der Region")
-    cards = page.locator(".cards > li")
-    expect(cards).not_to_have_count(0)
-    expect(page.get_by_role("heading", level=2, name=live_server.company.who)).to_be_visible()
+    results = page.locator(".kj-result-list > li")
+    expect(results).not_to_have_count(0)
+    expect(page.locator("#kj-result-count")).to_contain_text("gefunden")
+    page.get_by_role("searchbox").first.fill(live_server.company.who)
+    page.keyboard.press("Enter")
+    expect(page.locator(".kj-result-list")).to_contain_text(live_server.company.who)
 
     assert any(url.endswith("/jobs/") for url in requested), requested
     foreign = [url for url in requested if urlsplit(url).netloc != live_server.host]
