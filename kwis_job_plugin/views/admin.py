@@ -7,7 +7,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from ..config import FEATURE_KEYS, FEATURES
 from ..i18n import gettext as _
 from ..models import Region
-from ..services import features, profiles, regions
+from ..services import features, profiles, regions, review
+from ..services.errors import NotFound, ValidationError
 from . import access, context
 from .templating import make_blueprint
 
@@ -51,13 +52,45 @@ def switch_feature(region_id: int, feature: str):
     return redirect(url_for(".region_list"))
 
 
-@bp.get("/pruefung")
-@access.admin
-def review_queue():
+def _render_review(errors: dict[tuple[str, int], str] | None = None, status: int = 200):
     waiting_profiles, waiting_offers = profiles.in_review(context.db())
     return render_template(
         "kwis_job/admin/review.html",
         active_menu="kwis_job_review",
         profiles=waiting_profiles,
         offers=waiting_offers,
-    )
+        errors=errors or {},
+        comments=request.form if errors else {},
+    ), status
+
+
+@bp.get("/pruefung")
+@access.admin
+def review_queue():
+    return _render_review()
+
+
+@bp.post("/pruefung/<any(profil, angebot):kind>/<int(max=2147483647):object_id>/<decision>")
+@access.admin
+def review_decision(kind: str, object_id: int, decision: str):
+    session, reviewer = context.db(), context.user().id
+    try:
+        if decision == "freigeben":
+            obj = review.approve(session, kind, object_id, reviewer)
+            message = _("„%(name)s“ ist freigegeben und öffentlich sichtbar.")
+        elif decision == "zurueckgeben":
+            comment = request.form.get("comment", "")
+            obj = review.send_back(session, kind, object_id, reviewer, comment)
+            message = _("„%(name)s“ ist mit Ihrem Hinweis an den Betrieb zurückgegangen.")
+        else:
+            abort(404)
+    except NotFound:
+        session.rollback()
+        abort(404)
+    except ValidationError as exc:
+        session.rollback()
+        return _render_review({(kind, object_id): next(iter(exc.errors.values()))}, 422)
+    session.commit()
+    name = obj.display_name if kind == "profil" else obj.title
+    flash(message % {"name": name})
+    return redirect(url_for(".review_queue"))
