@@ -21,8 +21,20 @@ from kwis_job_plugin.models import (
     TargetGroup,
 )
 from kwis_job_plugin.models.base import utcnow
-from kwis_job_plugin.services import geocoding, offers, publication
+from kwis_job_plugin.services import (
+    geocoding,
+    offer_display,
+    offer_timing,
+    offers,
+    publication,
+)
 from kwis_job_plugin.services.errors import EditConflict, NotFound, ValidationError
+from kwis_job_plugin.services.offer_input import (
+    OfferInput,
+    description_for_editing,
+    description_to_html,
+    validate_input,
+)
 from kwis_job_plugin.services.recurrence import Period, Window
 from kwis_job_plugin.services.snapshots import offer_snapshot
 
@@ -43,7 +55,7 @@ def field_ids(session: Session, *keys: str) -> list[int]:
     )
 
 
-def offer_input(session: Session, **overrides) -> offers.OfferInput:
+def offer_input(session: Session, **overrides) -> OfferInput:
     """A complete, valid offer; ``type_key``/``groups``/``field_keys`` name taxonomy terms."""
     type_key = overrides.pop("type_key", "schuelerpraktikum")
     groups = overrides.pop("groups", ("schueler",))
@@ -59,7 +71,7 @@ def offer_input(session: Session, **overrides) -> offers.OfferInput:
         "apply_email": "bewerbung@betrieb.example",
     }
     values.update(overrides)
-    return offers.OfferInput(**values)
+    return OfferInput(**values)
 
 
 def row_state(session: Session, offer_id: int) -> dict:
@@ -173,7 +185,7 @@ def test_bad_input_is_refused_at_its_field_and_writes_nothing(
 def test_all_problems_are_reported_at_once(session, world, company):
     data = offer_input(session, title="", target_group_ids=[], places=0, apply_email=None)
     with pytest.raises(ValidationError) as caught:
-        offers.validate_input(session, data)
+        validate_input(session, data)
     assert set(caught.value.errors) == {"title", "target_groups", "places", "apply_contact"}
 
 
@@ -246,12 +258,12 @@ def test_markup_does_not_count_towards_the_length_limit(session, world, company)
     "typed", ["Erste Zeile\nzweite Zeile\n\nNeuer Absatz", "Alter < 18 & > 14", "Nur ein Satz."]
 )
 def test_plain_text_comes_back_as_typed_for_editing(typed):
-    assert offers.description_for_editing(offers.description_to_html(typed)) == typed
+    assert description_for_editing(description_to_html(typed)) == typed
 
 
 def test_html_stays_html_for_editing():
     html = "<p>Mit <strong>Fett</strong></p>"
-    assert offers.description_for_editing(html) == html
+    assert description_for_editing(html) == html
 
 
 # --- ownership --------------------------------------------------------------------------------
@@ -463,10 +475,10 @@ def test_make_yearly_turns_a_past_period_into_a_window(session, world, company):
                              end_date=date(2026, 1, 6))
     offers.make_yearly(session, customer_id(world), offer.id, today=TODAY)
     assert offer.time_mode == "yearly" and offer.status == "draft"
-    assert offers.Timing.of_offer(offer).window == Window(12, 20, 1, 6)
+    assert offer_timing.Timing.of_offer(offer).window == Window(12, 20, 1, 6)
     assert (offer.start_date, offer.end_date) == (None, None)
-    assert offers.Timing.of_offer(offer).next(TODAY) == Period(date(2026, 12, 20),
-                                                               date(2027, 1, 6))
+    assert offer_timing.Timing.of_offer(offer).next(TODAY) == Period(date(2026, 12, 20),
+                                                                     date(2027, 1, 6))
 
 
 def test_make_yearly_refuses_periods_of_a_year_or_more(session, world, company):
@@ -531,16 +543,16 @@ def test_views_come_from_the_daily_counters(session, world, company):
                      subject=f"offer:{offer.id}0", value=100),
     ])
     session.commit()
-    assert offers.view_counts(session, [offer.id, other.id]) == {offer.id: 13}
-    rows = {r.offer.id: r for r in offers.overview(session, customer_id(world), TODAY, utcnow(),
-                                                   365).rows}
+    assert offer_display.view_counts(session, [offer.id, other.id]) == {offer.id: 13}
+    rows = {r.offer.id: r for r in offer_display.overview(session, customer_id(world), TODAY,
+                                                          utcnow(), 365).rows}
     assert rows[offer.id].views == 13 and rows[other.id].views == 0
 
 
 def test_a_draft_shows_no_view_count(session, world, company):
     offers.create_offer(session, customer_id(world), offer_input(session))
     session.commit()
-    [row] = offers.overview(session, customer_id(world), TODAY, utcnow(), 365).rows
+    [row] = offer_display.overview(session, customer_id(world), TODAY, utcnow(), 365).rows
     assert row.views is None
 
 
@@ -550,17 +562,17 @@ def test_stale_offers_are_flagged_not_hidden(session, world, company):
                     .values(updated_at=utcnow() - timedelta(days=400)))
     session.commit()
     session.expire_all()
-    [row] = offers.overview(session, customer_id(world), TODAY, utcnow(), 365).rows
+    [row] = offer_display.overview(session, customer_id(world), TODAY, utcnow(), 365).rows
     assert row.stale and "confirm" in row.actions
     assert any("Seit über 365 Tagen nicht geändert" in note for note in row.notes)
     assert row.offer.status == "published" and publication.is_public(row.offer)
 
-    [row] = offers.overview(session, customer_id(world), TODAY, utcnow(), 500).rows
+    [row] = offer_display.overview(session, customer_id(world), TODAY, utcnow(), 500).rows
     assert not row.stale, "the threshold is the setting's"
 
     offers.confirm_current(session, customer_id(world), offer.id)
     session.commit()
-    [row] = offers.overview(session, customer_id(world), TODAY, utcnow(), 365).rows
+    [row] = offer_display.overview(session, customer_id(world), TODAY, utcnow(), 365).rows
     assert not row.stale and row.offer.status == "published"
 
 
@@ -571,16 +583,16 @@ def test_offers_of_an_unpublished_profile_say_so(session, world):
     offer = offers.create_offer(session, customer_id(world), offer_input(session))
     assert offers.submit_offer(session, customer_id(world), offer.id) == "published"
     session.commit()
-    assert publication.is_public(offer) and not offers.is_visible(offer, profile)
-    overview = offers.overview(session, customer_id(world), TODAY, utcnow(), 365)
+    assert publication.is_public(offer) and not offer_display.is_visible(offer, profile)
+    overview = offer_display.overview(session, customer_id(world), TODAY, utcnow(), 365)
     assert not overview.profile_public
     assert "Wird sichtbar, sobald Ihr Arbeitgeberprofil veröffentlicht ist." in (
         overview.rows[0].notes
     )
-    assert "profile_unpublished" in {h.code for h in offers.hints(offer, profile, TODAY)}
+    assert "profile_unpublished" in {h.code for h in offer_display.hints(offer, profile, TODAY)}
 
     publication.submit(session, profile, world.region, lambda p: {"display_name": "x"}, None)
-    assert offers.is_visible(offer, profile)
+    assert offer_display.is_visible(offer, profile)
 
 
 def test_prefill_comes_from_the_profile_and_the_customer(session, world, company):
@@ -602,7 +614,7 @@ def test_prefill_comes_from_the_profile_and_the_customer(session, world, company
 
 def _hint_codes(session, world, **overrides) -> set[str]:
     offer = offers.create_offer(session, customer_id(world), offer_input(session, **overrides))
-    return {h.code for h in offers.hints(offer, offer.profile, TODAY)}
+    return {h.code for h in offer_display.hints(offer, offer.profile, TODAY)}
 
 
 @pytest.mark.parametrize(
@@ -638,7 +650,8 @@ def test_the_working_day_hint_names_the_count(session, world, company):
     offer = offers.create_offer(session, customer_id(world), offer_input(
         session, type_key="ferienjob", time_mode="range", start_date=date(2027, 7, 5),
         end_date=date(2027, 8, 13)))
-    [hint] = [h for h in offers.hints(offer, offer.profile, TODAY) if h.code == "jarbschg_days"]
+    [hint] = [h for h in offer_display.hints(offer, offer.profile, TODAY)
+              if h.code == "jarbschg_days"]
     assert "30 Arbeitstage" in hint.message and "§ 5 Abs. 4 JArbSchG" in hint.message
 
 
@@ -674,12 +687,12 @@ def test_another_address_is_located_or_left_for_later(session, world, company):
     offer = offers.create_offer(session, customer_id(world), data)
     assert (offer.street, offer.postcode, offer.city) == ("Markt 1", "99423", "Weimar")
     assert (offer.lat, offer.lon) == (pytest.approx(50.98), pytest.approx(11.32))
-    assert "locate_later" not in {h.code for h in offers.hints(offer, company, TODAY)}
+    assert "locate_later" not in {h.code for h in offer_display.hints(offer, company, TODAY)}
 
     unknown = offers.create_offer(session, customer_id(world), replace(
         data, postcode="01067", city="Dresden"))
     assert (unknown.lat, unknown.lon) == (None, None)
-    assert "locate_later" in {h.code for h in offers.hints(unknown, company, TODAY)}
+    assert "locate_later" in {h.code for h in offer_display.hints(unknown, company, TODAY)}
 
 
 # --- the public body --------------------------------------------------------------------------
@@ -689,7 +702,7 @@ def test_public_view_resolves_names_and_the_next_occurrence(session, world, comp
     offer = offers.create_offer(session, customer_id(world), offer_input(
         session, groups=("schueler", "studierende"), field_keys=("it",), time_mode="yearly",
         recurrence=Window(12, 20, 1, 6), apply_url="https://betrieb.example/jobs"))
-    view = offers.public_view(session, offer_snapshot(offer), date(2027, 1, 3))
+    view = offer_display.public_view(session, offer_snapshot(offer), date(2027, 1, 3))
     assert view["type_name"] == "Schülerpraktikum"
     assert view["target_group_names"] == ["Schülerinnen und Schüler", "Studierende"]
     assert view["field_names"] == ["IT, Computer"]
@@ -704,7 +717,7 @@ def test_public_view_never_passes_an_unsafe_link_or_markup(session, world, compa
     snapshot = offer_snapshot(offer)
     snapshot["apply"]["url"] = "javascript:alert(1)"
     snapshot["description_html"] = "<p>ok</p><script>alert(1)</script>"
-    view = offers.public_view(session, snapshot, TODAY)
+    view = offer_display.public_view(session, snapshot, TODAY)
     assert view["apply_url"] is None and view["description_html"] == "<p>ok</p>"
 
 
@@ -715,7 +728,7 @@ def test_overview_lists_only_the_own_offers_with_their_time(session, world, comp
     offers.create_offer(session, customer_id(world), offer_input(
         session, time_mode="yearly", recurrence=Window(7, 1, 8, 31)))
     session.commit()
-    overview = offers.overview(session, customer_id(world), TODAY,
+    overview = offer_display.overview(session, customer_id(world), TODAY,
                                datetime(2026, 11, 21, 12), 365)
     assert [r.offer.title for r in overview.rows] == ["Praktikum in der Werkstatt"]
     row = overview.rows[0]

@@ -14,7 +14,7 @@ from test_offer_service import group_ids, offer_input, row_state, type_id
 from kwis_job_plugin.demo import factories
 from kwis_job_plugin.models import AuditEntry, DailyCounter, Offer
 from kwis_job_plugin.models.base import utcnow
-from kwis_job_plugin.services import features, offers
+from kwis_job_plugin.services import features, offer_display, offers
 
 BASE = "/selfservice/job/angebote"
 NEW = f"{BASE}/neu"
@@ -131,7 +131,7 @@ def test_the_preview_is_the_public_body_partial(company_a, session, profile, app
     with app.test_request_context(f"{BASE}/{offer.id}"):
         body = render_template(
             "kwis_job/portal/_offer_body.html",
-            offer_view=offers.public_view(session, offer_snapshot(offer), date.today()),
+            offer_view=offer_display.public_view(session, offer_snapshot(offer), date.today()),
             employer_name=profile.display_name, heading_level=3,
         )
     assert 'class="kj-offer-title" id="kj-offer-title">Ferienjob im Lager</h3>' in body

@@ -16,8 +16,8 @@ from PIL import ExifTags, Image
 from sqlalchemy import func, select
 
 from kwis_job_plugin.demo.factories import ProfileFactory
-from kwis_job_plugin.models import Media
-from kwis_job_plugin.services import media, profiles
+from kwis_job_plugin.models import Media, OccupationalField
+from kwis_job_plugin.services import media, profile_input, profiles, taxonomy
 from kwis_job_plugin.services.errors import NotFound, ValidationError
 
 NOT_AN_IMAGE = "kein Bild im Format JPEG, PNG oder WebP"
@@ -191,7 +191,7 @@ def _save(session, world, user=None, **data):
     user = user or world.a
     profile = profiles.profile_for_customer(session, user.customer.id)
     return profiles.save_profile(
-        session, user.customer.id, profiles.ProfileInput(**data),
+        session, user.customer.id, profile_input.ProfileInput(**data),
         expected_version=profile.version if profile else 0, actor_user_id=user.id,
     )
 
@@ -202,7 +202,7 @@ def _count_media(session) -> int:
 
 def test_photos_need_a_description_and_nothing_is_stored_without(session, world):
     with pytest.raises(ValidationError) as error:
-        _save(session, world, new_photos=[profiles.NewPhoto(image_bytes("JPEG"), "  ")])
+        _save(session, world, new_photos=[profile_input.NewPhoto(image_bytes("JPEG"), "  ")])
     assert "Bildbeschreibung" in error.value.errors["new_photo_1_alt"]
     session.rollback()
     assert _count_media(session) == 0
@@ -210,7 +210,7 @@ def test_photos_need_a_description_and_nothing_is_stored_without(session, world)
 
 
 def test_at_most_four_photos_and_one_logo(session, world):
-    photos = [profiles.NewPhoto(image_bytes("PNG", color=(i * 40, 0, 0)), f"Werkstatt {i}")
+    photos = [profile_input.NewPhoto(image_bytes("PNG", color=(i * 40, 0, 0)), f"Werkstatt {i}")
               for i in range(4)]
     profile = _save(session, world, new_photos=photos, logo=image_bytes("PNG"))
     session.commit()
@@ -218,9 +218,9 @@ def test_at_most_four_photos_and_one_logo(session, world):
     assert media.logo_of(profile) is not None
 
     with pytest.raises(ValidationError) as error:
-        _save(session, world, photos=[profiles.PhotoChange(m.id, m.alt_text)
+        _save(session, world, photos=[profile_input.PhotoChange(m.id, m.alt_text)
                                       for m in media.photos_of(profile)],
-              new_photos=[profiles.NewPhoto(image_bytes("PNG"), "Noch eins")])
+              new_photos=[profile_input.NewPhoto(image_bytes("PNG"), "Noch eins")])
     assert "höchstens 4 Fotos" in error.value.errors["new_photo_1"]
     session.rollback()
     assert _count_media(session) == 5
@@ -237,8 +237,8 @@ def test_at_most_four_photos_and_one_logo(session, world):
 def test_removing_a_published_photo_keeps_it_public_until_approval(session, world):
     """The public version keeps its pictures while a change waits for review."""
     profile = _save(session, world, philosophy="Wir bauen Brillen.",
-                    new_photos=[profiles.NewPhoto(image_bytes("PNG"), "Unsere Werkstatt")])
-    profile.fields = [profiles.terms(session, profiles.OccupationalField)[0]]
+                    new_photos=[profile_input.NewPhoto(image_bytes("PNG"), "Unsere Werkstatt")])
+    profile.fields = [taxonomy.active_terms(session, OccupationalField)[0]]
     profiles.submit_profile(session, world.a.customer.id, actor_user_id=world.a.id)
     profiles.approve_profile(session, profile, world.admin.id)
     session.commit()
@@ -247,7 +247,7 @@ def test_removing_a_published_photo_keeps_it_public_until_approval(session, worl
 
     _save(session, world, philosophy="Wir bauen Brillen.",
           field_ids=[f.id for f in profile.fields],
-          photos=[profiles.PhotoChange(photo.id, remove=True)])
+          photos=[profile_input.PhotoChange(photo.id, remove=True)])
     session.commit()
     assert profile.status == "draft"
     assert media.photos_of(profile) == [], "gone from the working copy"
@@ -266,7 +266,7 @@ def test_removing_a_published_photo_keeps_it_public_until_approval(session, worl
 
 
 def test_public_media_only_of_published_public_profiles(session, world):
-    profile = _save(session, world, new_photos=[profiles.NewPhoto(image_bytes("PNG"), "Team")])
+    profile = _save(session, world, new_photos=[profile_input.NewPhoto(image_bytes("PNG"), "Team")])
     session.commit()
     photo = media.photos_of(profile)[0]
     with pytest.raises(NotFound):
@@ -283,7 +283,7 @@ def test_public_media_only_of_published_public_profiles(session, world):
 
 def test_another_companys_photo_is_not_found(session, world):
     theirs = _save(session, world, user=world.b,
-                   new_photos=[profiles.NewPhoto(image_bytes("PNG"), "Backstube")])
+                   new_photos=[profile_input.NewPhoto(image_bytes("PNG"), "Backstube")])
     session.commit()
     their_photo = media.photos_of(theirs)[0]
     _save(session, world, philosophy="Optik")
@@ -293,10 +293,10 @@ def test_another_companys_photo_is_not_found(session, world):
         media.owned_media(session, world.a.customer.id, their_photo.id)
     assert media.owned_media(session, world.b.customer.id, their_photo.id) is their_photo
     with pytest.raises(NotFound):
-        _save(session, world, photos=[profiles.PhotoChange(their_photo.id, remove=True)])
+        _save(session, world, photos=[profile_input.PhotoChange(their_photo.id, remove=True)])
     session.rollback()
     with pytest.raises(NotFound):
-        _save(session, world, photos=[profiles.PhotoChange(their_photo.id, "Meins!")])
+        _save(session, world, photos=[profile_input.PhotoChange(their_photo.id, "Meins!")])
     session.rollback()
     session.refresh(their_photo)
     assert their_photo.alt_text == "Backstube" and their_photo.kind == "photo"

@@ -20,11 +20,17 @@ from kwis_job_plugin.models import (
     TrainingOccupation,
 )
 from kwis_job_plugin.models.base import utcnow
-from kwis_job_plugin.services import profiles, publication
+from kwis_job_plugin.services import (
+    profile_display,
+    profile_input,
+    profiles,
+    publication,
+    taxonomy,
+)
 from kwis_job_plugin.services.errors import EditConflict, NotFound, ValidationError
 from kwis_job_plugin.services.slugs import slugify, unique_slug
 
-Input = profiles.ProfileInput
+Input = profile_input.ProfileInput
 
 
 def _version(session, user) -> int:
@@ -109,16 +115,16 @@ def test_plain_text_becomes_paragraphs_and_comes_back_as_typed(session, world):
     profile = save(session, world.a, philosophy=typed)
     assert profile.philosophy_html == (
         "<p>Erster Absatz.<br>Zweite Zeile &amp; mehr.</p><p>Zweiter Absatz mit 3 &lt; 4.</p>")
-    assert profiles.html_to_editable(profile.philosophy_html) == typed
+    assert profile_input.html_to_editable(profile.philosophy_html) == typed
     rich = "<p>Mit <em>Betonung</em></p>"
-    assert profiles.html_to_editable(profiles.philosophy_to_html(rich)) == rich
+    assert profile_input.html_to_editable(profile_input.philosophy_to_html(rich)) == rich
 
 
 def test_the_length_limit_counts_visible_text_not_markup(session, world):
-    at_limit = "<p>" + "<em>abc</em>" * (profiles.PHILOSOPHY_MAX_TEXT // 3) + "</p>"
+    at_limit = "<p>" + "<em>abc</em>" * (profile_input.PHILOSOPHY_MAX_TEXT // 3) + "</p>"
     assert save(session, world.a, philosophy=at_limit).philosophy_html
     session.rollback()
-    errors = errors_of(session, world.a, philosophy="x" * (profiles.PHILOSOPHY_MAX_TEXT + 1))
+    errors = errors_of(session, world.a, philosophy="x" * (profile_input.PHILOSOPHY_MAX_TEXT + 1))
     assert errors == {"philosophy": "Der Text ist zu lang: höchstens 3000 Zeichen, Ihr Text "
                                     "hat 3001."}
 
@@ -199,7 +205,7 @@ def test_only_active_taxonomy_terms_can_be_chosen(session, world):
     retired = term(session, TrainingOccupation, "maurer")
     retired.active = False  # never committed: the seeded taxonomies outlive each test
     session.flush()
-    assert retired not in profiles.terms(session, TrainingOccupation)
+    assert retired not in taxonomy.active_terms(session, TrainingOccupation)
     errors = errors_of(session, world.a, occupation_ids=[retired.id], field_ids=[999999])
     assert errors == {"occupations": "Bitte wählen Sie nur Einträge aus der Liste.",
                       "occupational_fields": "Bitte wählen Sie nur Einträge aus der Liste."}
@@ -313,7 +319,7 @@ def test_what_cannot_be_submitted(session, world):
 
 
 def test_the_input_has_no_way_to_set_status_customer_or_region():
-    fields = set(profiles.ProfileInput.__dataclass_fields__)
+    fields = set(profile_input.ProfileInput.__dataclass_fields__)
     assert not fields & {"status", "customer_id", "region_id", "slug", "published_snapshot",
                          "version", "display_name"}
 
@@ -387,11 +393,11 @@ def test_preview_shows_unsaved_input_and_writes_nothing(session, world):
     save(session, world.a, Input(philosophy="Gespeichert"))
     session.commit()
     jobticket = term(session, Benefit, "jobticket")
-    view = profiles.preview(session, world.a.customer.id,
-                            Input(philosophy="Nur angesehen", benefit_ids=[jobticket.id],
-                                  custom_benefits=["Obstkorb"],
-                                  video_url="https://youtu.be/xyz"),
-                            media_url=lambda i: f"/m/{i}")
+    view = profile_display.preview(session, world.a.customer.id,
+                                   Input(philosophy="Nur angesehen", benefit_ids=[jobticket.id],
+                                         custom_benefits=["Obstkorb"],
+                                         video_url="https://youtu.be/xyz"),
+                                   media_url=lambda i: f"/m/{i}")
     session.rollback()
     assert view["philosophy_html"] == "<p>Nur angesehen</p>"
     assert view["benefits"] == ["Jobticket", "Obstkorb"]
@@ -400,8 +406,8 @@ def test_preview_shows_unsaved_input_and_writes_nothing(session, world):
     profile = profiles.profile_for_customer(session, world.a.customer.id)
     assert profile.philosophy_html == "<p>Gespeichert</p>" and profile.version == 1
     with pytest.raises(ValidationError):
-        profiles.preview(session, world.a.customer.id, Input(video_url="ftp://x"),
-                         media_url=str)
+        profile_display.preview(session, world.a.customer.id, Input(video_url="ftp://x"),
+                                media_url=str)
     session.rollback()
     assert session.scalar(select(EmployerProfile.version)) == 1
 
@@ -409,10 +415,10 @@ def test_preview_shows_unsaved_input_and_writes_nothing(session, world):
 def test_the_public_view_links_only_plain_web_addresses_from_the_host(session, world):
     world.a.customer.website = "javascript:alert(document.cookie)"
     save(session, world.a, Input(social_links={"xing": "https://www.xing.com/pages/optik"}))
-    view = profiles.working_view(session, world.a.customer.id, media_url=str)
+    view = profile_display.working_view(session, world.a.customer.id, media_url=str)
     assert view["company"]["website"] is None
     assert view["social"] == [{"key": "xing", "label": "XING",
                                "url": "https://www.xing.com/pages/optik"}]
     world.a.customer.website = "https://optik-alpha.example"
-    view = profiles.working_view(session, world.a.customer.id, media_url=str)
+    view = profile_display.working_view(session, world.a.customer.id, media_url=str)
     assert view["company"]["website"] == "https://optik-alpha.example"

@@ -16,7 +16,7 @@ from support.web import csrf_token, login
 from kwis_job_plugin.demo import factories
 from kwis_job_plugin.models import EmployerProfile, Media, OccupationalField
 from kwis_job_plugin.models.base import utcnow
-from kwis_job_plugin.services import features, profiles, publication
+from kwis_job_plugin.services import features, profile_input, profiles, publication
 from kwis_job_plugin.services import media as media_service
 
 URL = "/selfservice/job/profil"
@@ -306,7 +306,7 @@ def test_pictures_are_uploaded_checked_and_served_to_the_owner(client, company, 
 def test_another_companys_pictures_are_404(client, company, session, world):
     theirs = profiles.save_profile(
         session, world.b.customer.id,
-        profiles.ProfileInput(new_photos=[profiles.NewPhoto(png(), "Backstube")]),
+        profile_input.ProfileInput(new_photos=[profile_input.NewPhoto(png(), "Backstube")]),
         expected_version=0, actor_user_id=world.b.id)
     session.commit()
     their_photo = media_service.photos_of(theirs)[0]

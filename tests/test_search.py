@@ -15,7 +15,7 @@ from werkzeug.datastructures import MultiDict
 
 from kwis_job_plugin.demo import factories
 from kwis_job_plugin.models import SearchDoc
-from kwis_job_plugin.services import features, publication, search, search_index
+from kwis_job_plugin.services import features, publication, search, search_index, search_query
 from kwis_job_plugin.services.snapshots import offer_snapshot, profile_snapshot
 
 VISIBLE = set(search_world.VISIBLE)
@@ -27,7 +27,7 @@ def sw(session):
 
 
 def run(session, args, today=None) -> search.SearchResult:
-    parsed = search.parse_query(session, MultiDict(args))
+    parsed = search_query.parse_query(session, MultiDict(args))
     result = search.search(session, parsed.query, today or date.today())
     result.notes[:0] = parsed.notes
     return result
@@ -156,7 +156,8 @@ def test_paging_is_capped_and_the_total_label_says_so(session, sw):
     assert result.query.page == 1 and result.page == 1, "beyond the results: the last page"
     assert any("höchstens 1.000 Treffer" in n for n in result.notes)
     capped = search.SearchResult(
-        query=search.SearchQuery(), items=[], total=search.RESULT_CAP + 1, page=1, pages=50,
+        query=search_query.SearchQuery(), items=[], total=search_query.RESULT_CAP + 1, page=1,
+        pages=50,
         order="rotation", facets={}, places_left_count=0,
     )
     assert capped.capped and capped.total_label == "über 1.000"
@@ -214,7 +215,7 @@ def test_rotation_is_fair_over_30_days(session, crowd):
     on_page_one: Counter[int] = Counter()
     first_pages = []
     for day in (start + timedelta(days=k) for k in range(30)):
-        result = search.search(session, search.SearchQuery(), day)
+        result = search.search(session, search_query.SearchQuery(), day)
         docs = session.scalars(
             select(SearchDoc).where(SearchDoc.offer_id.in_([i.offer_id for i in result.items]))
         ).all()
@@ -240,7 +241,7 @@ def test_rotation_is_fair_over_30_days(session, crowd):
 
 def test_rotation_is_deterministic_and_pages_do_not_overlap(session, crowd):
     day = date(2026, 9, 1)
-    query = search.SearchQuery()
+    query = search_query.SearchQuery()
     total = sum(offers for _size, offers in crowd.values())
     seen = []
     for page in range(1, 10):
@@ -257,14 +258,14 @@ def test_rotation_is_deterministic_and_pages_do_not_overlap(session, crowd):
 def test_query_round_trips_through_its_url_arguments(session, sw):
     args = {"q": "Bäcker", "art": ["ferienjob", "schnuppertag"], "feld": "bau", "ort": "Jena",
             "umkreis": "10", "frei": "1", "region": "jena", "seite": "2"}
-    query = search.parse_query(session, MultiDict(args)).query
+    query = search_query.parse_query(session, MultiDict(args)).query
     assert query.types == ("ferienjob", "schnuppertag") and query.places_left
-    again = search.parse_query(session, MultiDict(query.args())).query
+    again = search_query.parse_query(session, MultiDict(query.args())).query
     assert again == query
     assert query.without("types", "ferienjob").types == ("schnuppertag",)
     assert query.without("place").args().get("ort") is None
     assert query.without("fields", "bau").page == 1
-    assert search.SearchQuery().args() == {}
+    assert search_query.SearchQuery().args() == {}
 
 
 # --- nothing hidden ever leaks ---------------------------------------------------------------

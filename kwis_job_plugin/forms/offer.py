@@ -1,7 +1,7 @@
 """The offer form: parsing and field-level checks with German messages.
 
 Domain rules (which taxonomy terms exist, which time fields a mode needs, where a place lies)
-live in ``services.offers``; the view shows both kinds of error at the fields. The form has no
+live in ``services.offer_input``; the view shows both kinds of error at the fields. The form has no
 ``status``, ``customer_id`` or ``region_id`` field, so such input is never even read.
 """
 
@@ -31,7 +31,8 @@ from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from ..i18n import lazy_gettext as _l
 from ..services import recurrence, sanitize
-from ..services.offers import (
+from ..services.input_checks import POSTCODE_RE
+from ..services.offer_input import (
     AGE_RANGE,
     DATE_MAX,
     DATE_MIN,
@@ -324,7 +325,7 @@ class OfferForm(FlaskForm):
         filters=[_strip],
         validators=[
             Optional(),
-            Regexp(r"^\d{5}$", message=_l("Bitte geben Sie eine fünfstellige Postleitzahl an.")),
+            Regexp(POSTCODE_RE, message=_l("Bitte geben Sie eine fünfstellige Postleitzahl an.")),
         ],
     )
     city = StringField(

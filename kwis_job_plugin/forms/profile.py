@@ -1,7 +1,7 @@
 """The form of the tab "Arbeitgeberprofil".
 
 It parses and checks lengths and choices; the domain rules (sanitising, allowed link hosts,
-picture checks, limits) live in ``services.profiles`` and ``services.media``, whose error keys
+picture checks, limits) live in ``services.profile_input`` and ``services.media``, whose error keys
 are these field names. There is deliberately no field for status, customer, region or slug.
 """
 
@@ -30,7 +30,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..i18n import lazy_gettext as _l
 from ..services import media as media_service
-from ..services import profiles as service
+from ..services import profile_input as service
 
 NOT_IN_LIST = _l("Bitte wählen Sie nur Einträge aus der Liste.")
 TOO_LONG = _l("Bitte kürzen Sie auf höchstens %(max)d Zeichen.")

@@ -8,14 +8,12 @@ source behind the same ``locate`` signature; callers already handle ``None`` ("l
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
 from . import places
-
-POSTCODE_RE = re.compile(r"^\d{5}$")
+from .input_checks import is_postcode
 
 
 @dataclass(frozen=True)
@@ -25,10 +23,6 @@ class Location:
     precision: str
     """``"address"`` (the company's own coordinates) or ``"postcode"`` (a centroid)."""
     source: str
-
-
-def is_postcode(value: str | None) -> bool:
-    return bool(value) and bool(POSTCODE_RE.match(value.strip()))
 
 
 def locate(

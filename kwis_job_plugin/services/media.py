@@ -21,13 +21,12 @@ import warnings
 from dataclasses import dataclass
 
 from PIL import Image, ImageOps, UnidentifiedImageError
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..i18n import gettext as _
 from ..models import EmployerProfile, Media
 from ..models.base import utcnow
-from . import publication
+from . import ownership, publication
 from .errors import NotFound, ValidationError
 
 LOGO, PHOTO = "logo", "photo"
@@ -245,14 +244,7 @@ def purge_retired(session: Session, profile: EmployerProfile, *, keep_published:
 
 def owned_media(session: Session, customer_id: int, media_id: int) -> Media:
     """A picture of the customer's own profile; another company's id is simply not found."""
-    media = session.scalar(
-        select(Media)
-        .join(EmployerProfile, Media.profile_id == EmployerProfile.id)
-        .where(Media.id == media_id, EmployerProfile.customer_id == customer_id)
-    )
-    if media is None:
-        raise NotFound(media_id)
-    return media
+    return ownership.owned(session, Media, customer_id, media_id)
 
 
 def public_media(session: Session, media_id: int) -> Media:

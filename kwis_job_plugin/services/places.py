@@ -19,6 +19,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from ..models.host import customer_table
+from .input_checks import single_line
 
 EARTH_RADIUS_KM = 6371.0088
 """Mean earth radius (IUGG); haversine on this sphere is within 0.5 % of the ellipsoid."""
@@ -65,8 +66,7 @@ def fold(name: str | None) -> str:
 
 def _clean(text: str | None) -> str:
     """Printable characters only, spaces collapsed, at most ``MAX_PLACE_LENGTH`` long."""
-    printable = "".join(c if c.isprintable() else " " for c in text or "")
-    return " ".join(printable.split())[:MAX_PLACE_LENGTH]
+    return single_line(text or "")[:MAX_PLACE_LENGTH]
 
 
 def _with_coordinates():

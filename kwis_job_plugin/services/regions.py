@@ -16,6 +16,10 @@ class RegionError(ValueError):
     """Invalid region data; the message is German and meant for the person who entered it."""
 
 
+def region_by_id(session: Session, region_id: int | None) -> Region | None:
+    return session.get(Region, region_id) if region_id else None
+
+
 def region_for_ags(session: Session, ags: str | None) -> Region | None:
     if not ags:
         return None

@@ -2,9 +2,14 @@
 
 Only the structure a short self-portrait needs survives: paragraphs, emphasis, lists, small
 headings and links (http, https, mailto). Everything else, scripts and styles included, goes.
+Text typed without markup becomes paragraphs, and turns back into the same plain text to edit.
 """
 
 from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
 
 import nh3
 
@@ -29,3 +34,27 @@ def clean_html(html: str | None) -> str:
 def text_length(html: str) -> int:
     """Length of the visible text, for limits that should not count markup."""
     return len(nh3.clean(html, tags=set()).strip())
+
+
+def paragraphs_to_html(text: str) -> str:
+    """Plain text as cleaned HTML: blank lines part paragraphs, a single break is a ``<br>``."""
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+    return clean_html(
+        "".join(
+            "<p>" + "<br>".join(html.escape(line.strip(), quote=False)
+                                for line in p.split("\n")) + "</p>"
+            for p in paragraphs
+        )
+    )
+
+
+def as_typed(stored: str | None, to_html: Callable[[str], str]) -> str:
+    """Stored HTML as the company typed it: the plain text again if ``to_html`` makes exactly
+    this HTML of it, else the HTML itself."""
+    stored = stored or ""
+    paragraphs = re.findall(r"<p>(.*?)</p>", stored, re.S)
+    if paragraphs and "".join(f"<p>{p}</p>" for p in paragraphs) == stored:
+        text = "\n\n".join(html.unescape(p.replace("<br>", "\n")) for p in paragraphs)
+        if to_html(text) == stored:
+            return text
+    return stored

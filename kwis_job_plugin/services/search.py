@@ -1,25 +1,8 @@
 """The portal's search over the index of ``services/search_index.py``. No Flask here.
 
-``parse_query`` turns request arguments into a ``SearchQuery`` (unknown values are dropped with
-a German note, never an error); ``search`` answers it with one page of offers, a capped total and
-the facet counts. Choices, so that later work can rely on them:
-
-Order
-    * With a place: by distance ("as the crow flies", haversine in SQL after a bounding-box
-      prefilter that the ``lat, lon`` index serves).
-    * Else with a text: by relevance, which here means how many of the query's words stand in
-      the offer's title. Neither FTS5's bm25 nor PostgreSQL's ts_rank is used for the order:
-      they disagree with each other, and both reward long texts and repeated words, i.e. data
-      volume, which the portal must not favour. Ties (and so most of the order) follow the
-      daily rotation.
-    * Else the daily rotation, which is fair by construction: companies take turns, not offers.
-      Round 1 holds every matching company's first offer, round 2 the second ones, and so on, so
-      a company with ten offers cannot push nine others off page 1. Within a round the
-      companies stand in a fixed order (a hash of the profile id) that starts at a different
-      place each day, moving on by one page (20 companies) a day; over N/20 days every company
-      is on page 1 equally often, whatever its size or number of offers. Which of a company's
-      offers comes first changes daily (an affine map of the offer's hash, seeded by the date).
-    Remaining ties fall to the offer id, so the order is total and pages never overlap.
+``search`` answers a ``SearchQuery`` (``services/search_query.py``) with one page of offers, a
+capped total and the facet counts, in the order described in ``services/search_order.py``.
+Choices, so that later work can rely on them:
 
 Paging
     Capped offset: at most ``RESULT_CAP`` (1,000) hits can be paged through, 20 a page, so the
@@ -39,330 +22,37 @@ Visibility
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
 import math
 import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from functools import reduce
-from operator import add
 from typing import Any
 
-from babel.numbers import format_decimal
-from sqlalchemy import (
-    BigInteger,
-    Select,
-    and_,
-    case,
-    cast,
-    exists,
-    func,
-    literal,
-    literal_column,
-    or_,
-    select,
-    table,
-)
+from sqlalchemy import and_, exists, func, literal, literal_column, or_, select, table
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
-from ..i18n import get_locale
 from ..i18n import gettext as _
-from ..models import (
-    Benefit,
-    OccupationalField,
-    OfferType,
-    Region,
-    SearchDoc,
-    SearchFacet,
-    TargetGroup,
-    TrainingOccupation,
-)
+from ..models import SearchDoc, SearchFacet
 from ..models.search import FTS_TABLE
-from . import features, places, recurrence
+from . import places, recurrence
 from .places import EARTH_RADIUS_KM, Place
-from .search_index import ROTATION_MODULUS, yearly_window
+from .search_index import yearly_window
+from .search_order import rotation_order, tie_breaks, title_score
+from .search_query import (
+    FACET_ATTRS,
+    PAGE_SIZE,
+    RESULT_CAP,
+    SearchQuery,
+    Vocabulary,
+    format_count,
+)
 from .text import QueryTerms, query_terms
 
-PAGE_SIZE = 20
-RESULT_CAP = 1000
-MAX_PAGE = RESULT_CAP // PAGE_SIZE
-RADIUS_MIN_KM = 5
-RADIUS_MAX_KM = 100
-RADIUS_DEFAULT_KM = 25
-RADIUS_CHOICES = (5, 10, 25, 50, 100)
-MAX_TEXT_LENGTH = 200
-MAX_VALUES = 50
-"""At most this many values of one filter are read; nobody ticks more."""
-MAX_NOTES_PER_FILTER = 3
-
 ORDER_ROTATION, ORDER_RELEVANCE, ORDER_DISTANCE = "rotation", "relevance", "distance"
-
-# SearchQuery attribute -> URL parameter. German, because people read and share these URLs.
-PARAMS = {
-    "text": "q",
-    "types": "art",
-    "target_groups": "zielgruppe",
-    "fields": "feld",
-    "occupations": "beruf",
-    "benefits": "vorteil",
-    "region": "region",
-    "place": "ort",
-    "radius_km": "umkreis",
-    "places_left": "frei",
-    "page": "seite",
-}
-# facet (SearchFacet.facet) -> SearchQuery attribute
-FACET_ATTRS = {
-    "target_group": "target_groups",
-    "field": "fields",
-    "occupation": "occupations",
-    "benefit": "benefits",
-}
-TRUE_VALUES = frozenset({"1", "on", "true", "ja", "yes"})
 _SIMPLE = literal_column("'simple'::regconfig")
 _FTS = table(FTS_TABLE)
-
-
-@dataclass(frozen=True)
-class SearchQuery:
-    """One search, as the URL says it. Every field has a URL parameter (``PARAMS``)."""
-
-    text: str = ""
-    types: tuple[str, ...] = ()
-    target_groups: tuple[str, ...] = ()
-    fields: tuple[str, ...] = ()
-    occupations: tuple[str, ...] = ()
-    benefits: tuple[str, ...] = ()
-    region: str | None = None
-    place: str = ""
-    radius_km: int = RADIUS_DEFAULT_KM
-    places_left: bool = False
-    page: int = 1
-
-    def args(self) -> dict[str, Any]:
-        """URL arguments of this search, without defaults (so equal searches share a URL)."""
-        found: dict[str, Any] = {}
-        if self.text:
-            found["q"] = self.text
-        for attr in ("types", "target_groups", "fields", "occupations", "benefits"):
-            if getattr(self, attr):
-                found[PARAMS[attr]] = list(getattr(self, attr))
-        if self.region:
-            found["region"] = self.region
-        if self.place:
-            found["ort"] = self.place
-            found["umkreis"] = str(self.radius_km)
-        if self.places_left:
-            found["frei"] = "1"
-        if self.page > 1:
-            found["seite"] = str(self.page)
-        return found
-
-    def with_page(self, page: int) -> SearchQuery:
-        return dataclasses.replace(self, page=page)
-
-    def without(self, attr: str, value: str | None = None) -> SearchQuery:
-        """This search minus one filter value (or a whole single-valued filter), on page 1."""
-        current = getattr(self, attr)
-        if isinstance(current, tuple):
-            new: Any = tuple(v for v in current if v != value) if value is not None else ()
-        elif attr == "place":
-            return dataclasses.replace(self, place="", radius_km=RADIUS_DEFAULT_KM, page=1)
-        else:
-            new = getattr(SearchQuery(), attr)
-        return dataclasses.replace(self, **{attr: new, "page": 1})
-
-    @property
-    def is_filtered(self) -> bool:
-        return bool(
-            self.text or self.types or self.target_groups or self.fields or self.occupations
-            or self.benefits or self.region or self.place or self.places_left
-        )
-
-
-@dataclass(frozen=True)
-class ParsedQuery:
-    query: SearchQuery
-    notes: tuple[str, ...] = ()
-
-
-@dataclass
-class Vocabulary:
-    """The values a search may name: active taxonomy terms and regions with the portal on."""
-
-    types: dict[str, str]
-    target_groups: dict[str, str]
-    fields: dict[str, str]
-    occupations: dict[str, str]
-    benefits: dict[str, str]
-    regions: dict[str, tuple[int, str]]
-
-    @classmethod
-    def load(cls, session: Session) -> Vocabulary:
-        def terms(model) -> dict[str, str]:
-            return dict(
-                session.execute(
-                    select(model.key, model.name)
-                    .where(model.active.is_(True))
-                    .order_by(model.sort_order, model.name)
-                ).all()
-            )
-
-        region_ids = features.enabled_region_ids(session, "portal")
-        regions = session.execute(
-            select(Region.slug, Region.id, Region.name)
-            .where(Region.id.in_(region_ids))
-            .order_by(Region.name)
-        ).all()
-        return cls(
-            types=terms(OfferType),
-            target_groups=terms(TargetGroup),
-            fields=terms(OccupationalField),
-            occupations=terms(TrainingOccupation),
-            benefits=terms(Benefit),
-            regions={slug: (region_id, name) for slug, region_id, name in regions},
-        )
-
-    def of(self, attr: str) -> dict[str, str]:
-        if attr == "region":
-            return {slug: name for slug, (_id, name) in self.regions.items()}
-        return getattr(self, attr)
-
-
-# --- parsing ---------------------------------------------------------------------------------
-
-
-def clean_input(value: Any) -> str:
-    """Typed text without control characters (a NUL byte would upset PostgreSQL), spaces
-    collapsed."""
-    return " ".join("".join(c if c.isprintable() else " " for c in str(value)).split())
-
-
-def _getlist(args: Any, name: str) -> list[str]:
-    if hasattr(args, "getlist"):
-        values = args.getlist(name)
-    else:
-        value = args.get(name) if isinstance(args, Mapping) else None
-        values = value if isinstance(value, list | tuple) else ([] if value is None else [value])
-    return [clean_input(v) for v in values if v is not None]
-
-
-def _filter_label(attr: str) -> str:
-    return {
-        "types": _("Angebotsart"),
-        "target_groups": _("Zielgruppe"),
-        "fields": _("Berufsfeld"),
-        "occupations": _("Ausbildungsberuf"),
-        "benefits": _("Vorteile"),
-        "region": _("Region"),
-    }[attr]
-
-
-def _known(
-    values: Iterable[str], known: Mapping[str, Any], attr: str, notes: list[str]
-) -> tuple[str, ...]:
-    kept: dict[str, None] = {}
-    unknown = 0
-    for value in list(values)[:MAX_VALUES]:
-        if not value:
-            continue
-        if value in known:
-            kept.setdefault(value, None)
-            continue
-        unknown += 1
-        if unknown <= MAX_NOTES_PER_FILTER:
-            notes.append(
-                _("„%(value)s“ gibt es bei „%(filter)s“ nicht; dieser Filter wurde ignoriert.",
-                  value=value[:40], filter=_filter_label(attr))
-            )
-    return tuple(kept)
-
-
-def _radius(raw: str | None, notes: list[str]) -> int:
-    if not raw:
-        return RADIUS_DEFAULT_KM
-    try:
-        radius = round(float(raw.replace(",", ".").removesuffix("km").strip()))
-    except (ValueError, OverflowError):
-        notes.append(
-            _("Der Umkreis muss eine Zahl in Kilometern sein; es gilt der Standard von "
-              "%(km)s km.", km=RADIUS_DEFAULT_KM)
-        )
-        return RADIUS_DEFAULT_KM
-    if radius < RADIUS_MIN_KM:
-        notes.append(_("Der kleinste Umkreis ist %(km)s km; die Suche nutzt %(km)s km.",
-                       km=RADIUS_MIN_KM))
-        return RADIUS_MIN_KM
-    if radius > RADIUS_MAX_KM:
-        notes.append(_("Der größte Umkreis ist %(km)s km; die Suche nutzt %(km)s km.",
-                       km=RADIUS_MAX_KM))
-        return RADIUS_MAX_KM
-    return radius
-
-
-def _page(raw: str | None, notes: list[str]) -> int:
-    if not raw:
-        return 1
-    try:
-        page = int(raw)
-    except ValueError:
-        notes.append(_("Die Seitenzahl „%(page)s“ ist ungültig; hier ist Seite 1.", page=raw[:20]))
-        return 1
-    if page < 1:
-        notes.append(_("Die Seitenzahl „%(page)s“ ist ungültig; hier ist Seite 1.", page=raw[:20]))
-        return 1
-    if page > MAX_PAGE:
-        notes.append(
-            _("Es lassen sich höchstens %(cap)s Treffer durchblättern; bitte grenzen Sie die "
-              "Suche mit Filtern ein.", cap=format_count(RESULT_CAP))
-        )
-        return MAX_PAGE
-    return page
-
-
-def parse_query(
-    session: Session, args: Any, vocabulary: Vocabulary | None = None
-) -> ParsedQuery:
-    """A ``SearchQuery`` from request arguments (a ``MultiDict`` or a dict of lists).
-
-    Never raises for bad input: unknown values are left out, out-of-range numbers are clamped,
-    and each correction comes back as a German note for the page.
-    """
-    vocab = vocabulary or Vocabulary.load(session)
-    notes: list[str] = []
-
-    def first(name: str) -> str | None:
-        values = _getlist(args, PARAMS.get(name, name))
-        return values[0] if values else None
-
-    text = first("text") or ""
-    if len(text) > MAX_TEXT_LENGTH:
-        notes.append(_("Der Suchtext wurde auf %(n)s Zeichen gekürzt.", n=MAX_TEXT_LENGTH))
-        text = text[:MAX_TEXT_LENGTH].strip()
-    multi = {
-        attr: _known(_getlist(args, PARAMS[attr]), vocab.of(attr), attr, notes)
-        for attr in ("types", "target_groups", "fields", "occupations", "benefits")
-    }
-    region = first("region") or None
-    if region is not None and region not in vocab.regions:
-        _known([region], vocab.regions, "region", notes)
-        region = None
-    place = (first("place") or "")[: places.MAX_PLACE_LENGTH].strip()
-    radius = _radius(first("radius_km"), notes if place else [])
-    places_left = (first("places_left") or "").lower() in TRUE_VALUES
-    query = SearchQuery(
-        text=text,
-        region=region,
-        place=place,
-        radius_km=radius,
-        places_left=places_left,
-        page=_page(first("page"), notes),
-        **multi,
-    )
-    return ParsedQuery(query, tuple(notes))
 
 
 # --- results ---------------------------------------------------------------------------------
@@ -421,11 +111,6 @@ class SearchResult:
         return format_count(self.total)
 
 
-def format_count(number: int) -> str:
-    """A count in the reader's locale: 1.000 in German, 1,000 in English."""
-    return format_decimal(number, locale=get_locale())
-
-
 # --- SQL pieces ------------------------------------------------------------------------------
 
 
@@ -456,21 +141,6 @@ def _null_safe(function):
     return wrapped
 
 
-def _day_seed(day: date) -> tuple[int, int]:
-    """(a, b) of the day's affine map ``x -> (a*x + b) mod p``: a new shuffle every day."""
-    digest = hashlib.sha256(f"kwis_job:day:{day.isoformat()}".encode()).digest()
-    a = 1 + int.from_bytes(digest[:8], "big") % (ROTATION_MODULUS - 1)
-    b = int.from_bytes(digest[8:16], "big") % ROTATION_MODULUS
-    return a, b
-
-
-def _daily(column, seed: tuple[int, int]) -> ColumnElement:
-    a, b = seed
-    return (cast(column, BigInteger) * literal(a, BigInteger) + literal(b, BigInteger)) % (
-        ROTATION_MODULUS
-    )
-
-
 def _text_condition(dialect: str, terms: QueryTerms) -> ColumnElement:
     if dialect == "postgresql":
         parts = [*terms.exact, *([f"{terms.prefix}:*"] if terms.prefix else [])]
@@ -489,14 +159,6 @@ def _text_condition(dialect: str, terms: QueryTerms) -> ColumnElement:
     if terms.prefix:
         likes.append(padded.like(f"% {terms.prefix}%"))
     return and_(*likes)
-
-
-def _title_score(terms: QueryTerms) -> ColumnElement:
-    """How many query words stand in the title (the same number on every engine)."""
-    patterns = [f"% {t} %" for t in terms.exact] + ([f"% {terms.prefix}%"] if terms.prefix else [])
-    return reduce(
-        add, (case((SearchDoc.title_terms.like(p), 1), else_=0) for p in patterns), literal(0)
-    )
 
 
 def distance_sql(place: Place) -> ColumnElement:
@@ -558,38 +220,6 @@ def _count_facet(session: Session, facet: str, conditions: list[ColumnElement]) 
     )
 
 
-def _rotation_order(conditions: list[ColumnElement], day: date) -> Select:
-    """Ids in the day's rotation: companies take turns (see the module docstring)."""
-    seed = _day_seed(day)
-    ranked = (
-        select(
-            SearchDoc.id.label("id"),
-            func.row_number()
-            .over(partition_by=SearchDoc.profile_id,
-                  order_by=(_daily(SearchDoc.rotation, seed), SearchDoc.id))
-            .label("round"),
-            func.dense_rank()
-            .over(order_by=(SearchDoc.company_rotation, SearchDoc.profile_id))
-            .label("pos"),
-        )
-        .where(*conditions)
-        .subquery("ranked")
-    )
-    counted = select(
-        ranked.c.id, ranked.c.round, ranked.c.pos, func.max(ranked.c.pos).over().label("n")
-    ).subquery("counted")
-    shift = day.toordinal() * PAGE_SIZE
-    turn = (counted.c.pos - 1 + counted.c.n - literal(shift, BigInteger) % counted.c.n) % (
-        counted.c.n
-    )
-    return select(counted.c.id).order_by(counted.c.round, turn, counted.c.id)
-
-
-def _tie_breaks(day: date) -> tuple:
-    seed = _day_seed(day)
-    return _daily(SearchDoc.company_rotation, seed), _daily(SearchDoc.rotation, seed), SearchDoc.id
-
-
 def _next_start(doc: SearchDoc, today: date) -> date | None:
     window = yearly_window(doc.yearly_window)
     if window is not None:
@@ -642,7 +272,7 @@ def _page_of_ids(
         rows = session.execute(
             select(SearchDoc.id, distance)
             .where(*conditions)
-            .order_by(distance, *_tie_breaks(today))
+            .order_by(distance, *tie_breaks(today))
             .limit(PAGE_SIZE)
             .offset(offset)
         ).all()
@@ -651,11 +281,11 @@ def _page_of_ids(
         statement = (
             select(SearchDoc.id)
             .where(*conditions)
-            .order_by(_title_score(terms).desc(), *_tie_breaks(today))
+            .order_by(title_score(terms).desc(), *tie_breaks(today))
         )
         order = ORDER_RELEVANCE
     else:
-        statement, order = _rotation_order(conditions, today), ORDER_ROTATION
+        statement, order = rotation_order(conditions, today), ORDER_ROTATION
     return order, list(session.scalars(statement.limit(PAGE_SIZE).offset(offset))), {}
 
 

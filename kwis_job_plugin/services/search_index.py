@@ -36,7 +36,7 @@ from ..models import (
 )
 from ..models.host import get_customer
 from ..models.search import FTS_TABLE
-from . import places, publication, recurrence
+from . import places, publication, recurrence, snapshots
 from .text import normalise
 
 ROTATION_MODULUS = 2_147_483_647
@@ -65,17 +65,9 @@ def searchable(offer: Offer, profile: EmployerProfile | None) -> bool:
     )
 
 
-def _iso(value: Any) -> date | None:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(value) if value else None
-    except (TypeError, ValueError):
-        return None
-
-
 def _fixed_dates(snapshot: dict[str, Any]) -> list[date]:
-    return [d for d in (_iso(v) for v in snapshot.get("fixed_dates") or ()) if d is not None]
+    dates = (snapshots.read_date(v) for v in snapshot.get("fixed_dates") or ())
+    return [d for d in dates if d is not None]
 
 
 def expires_on(snapshot: dict[str, Any]) -> date | None:
@@ -85,10 +77,10 @@ def expires_on(snapshot: dict[str, Any]) -> date | None:
     """
     last = recurrence.last_date(
         snapshot.get("time_mode") or "",
-        end=_iso(snapshot.get("end_date")),
+        end=snapshots.read_date(snapshot.get("end_date")),
         fixed_dates=_fixed_dates(snapshot),
     )
-    days = [d for d in (_iso(snapshot.get("valid_until")), last) if d is not None]
+    days = [d for d in (snapshots.read_date(snapshot.get("valid_until")), last) if d is not None]
     return min(days) if days else None
 
 
@@ -107,9 +99,9 @@ def _next_start(snapshot: dict[str, Any]) -> tuple[date | None, str | None]:
         return None, None
     if mode == "fixed":
         dates = _fixed_dates(snapshot)
-        return (min(dates) if dates else _iso(snapshot.get("start_date"))), None
+        return (min(dates) if dates else snapshots.read_date(snapshot.get("start_date"))), None
     if mode == "range":
-        return _iso(snapshot.get("start_date")), None
+        return snapshots.read_date(snapshot.get("start_date")), None
     return None, None
 
 

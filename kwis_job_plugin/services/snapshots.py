@@ -6,6 +6,7 @@ feeds and JSON-LD read snapshots, never the company's working copy.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from ..models import EmployerProfile, Offer
@@ -14,6 +15,16 @@ from .media import live_media
 
 def _date(value) -> str | None:
     return value.isoformat() if value else None
+
+
+def read_date(value: Any) -> date | None:
+    """A snapshot's ISO date as a ``date``; anything unreadable is ``None``."""
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
 
 
 def profile_snapshot(profile: EmployerProfile) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """The self-service tab "Angebote": the company's offers.
 
-Thin views: parse the form, call ``services.offers``, commit once, render. Bad input re-renders
-the form with the messages at the fields (HTTP 422) after a rollback, so nothing is written.
+Thin views: parse the form, call ``services.offers`` (checks: ``offer_input``; lists, hints and
+previews: ``offer_display``), commit once, render. Bad input re-renders the form with the
+messages at the fields (HTTP 422) after a rollback, so nothing is written.
 Every offer id is looked up through the current customer's profile: a foreign id is a 404.
 """
 
@@ -11,14 +12,13 @@ from collections.abc import Callable
 from datetime import date
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
 
 from ..forms.offer import ActionForm, OfferForm
 from ..i18n import gettext as _
 from ..models import OccupationalField, OfferType, TargetGroup
 from ..models.base import utcnow
 from ..models.host import get_customer
-from ..services import offers, profiles
+from ..services import offer_display, offer_input, offers, profiles, taxonomy
 from ..services.errors import EditConflict, NotFound, ValidationError
 from ..services.snapshots import offer_snapshot
 from . import access, context
@@ -55,18 +55,9 @@ def _address(customer) -> str:
 def _build_form(session, customer, **kwargs) -> OfferForm:
     form = OfferForm(**kwargs)
     form.set_choices(
-        session.scalars(
-            select(OfferType).where(OfferType.active.is_(True)).order_by(OfferType.sort_order)
-        ).all(),
-        session.scalars(
-            select(TargetGroup).where(TargetGroup.active.is_(True))
-            .order_by(TargetGroup.sort_order)
-        ).all(),
-        session.scalars(
-            select(OccupationalField)
-            .where(OccupationalField.active.is_(True), OccupationalField.parent_id.is_(None))
-            .order_by(OccupationalField.sort_order)
-        ).all(),
+        taxonomy.active_terms(session, OfferType),
+        taxonomy.active_terms(session, TargetGroup),
+        taxonomy.active_terms(session, OccupationalField, top_level_only=True),
         _address(customer),
     )
     return form
@@ -92,7 +83,7 @@ def _validated(form: OfferForm):
     session = context.db()
     form_ok = form.validate()
     try:
-        offers.validate_input(session, form.to_input())
+        offer_input.validate_input(session, form.to_input())
     except ValidationError as exc:
         return False, form.add_errors(exc.errors)
     return form_ok, []
@@ -101,7 +92,7 @@ def _validated(form: OfferForm):
 def _render_index(status: int = 200, error: str | None = None):
     session = context.db()
     customer_id = _customer_id()
-    overview = offers.overview(
+    overview = offer_display.overview(
         session, customer_id, _today(), utcnow(),
         int(current_app.config.get("KWIS_JOB_STALE_AFTER_DAYS", 365)),
     )
@@ -169,7 +160,7 @@ def edit(offer_id: int):
                 "Kopie an."))
         return redirect(url_for(".preview", offer_id=offer.id), 303)
     if request.method == "GET":
-        return _render_form(_build_form(session, customer, data=offers.form_values(offer)),
+        return _render_form(_build_form(session, customer, data=offer_input.form_values(offer)),
                             offer=offer)
     form = _build_form(session, customer)
     ok, extra = _validated(form)
@@ -205,9 +196,9 @@ def preview(offer_id: int):
         "kwis_job/selfservice/offer_preview.html",
         active_tab=TAB_KEY,
         offer=offer,
-        offer_view=offers.public_view(session, offer_snapshot(offer), today),
+        offer_view=offer_display.public_view(session, offer_snapshot(offer), today),
         employer_name=offer.profile.display_name,
-        hints=offers.hints(offer, offer.profile, today),
+        hints=offer_display.hints(offer, offer.profile, today),
         actions=offers.allowed_actions(offer),
         needs_review=offers.needs_review(session, offer),
         action_form=ActionForm(),

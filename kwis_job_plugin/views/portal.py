@@ -1,8 +1,8 @@
 """The public portal under /jobs/: read-only, no login, no cookies, GET and HEAD only.
 
-Every search state is a URL (``services/search.py`` ``PARAMS``), the search form is a plain GET
-form, and nothing here needs JavaScript. Pages are public for 60 seconds and carry an ETag, so
-a repeated request is answered with 304 Not Modified.
+Every search state is a URL (``services/search_query.py`` ``PARAMS``), the search form is a
+plain GET form, and nothing here needs JavaScript. Pages are public for 60 seconds and carry an
+ETag, so a repeated request is answered with 304 Not Modified.
 """
 
 from __future__ import annotations
@@ -19,7 +19,16 @@ from .. import i18n
 from ..i18n import gettext as _
 from ..services import features
 from ..services import search as search_service
-from ..services.search import SearchQuery, SearchResult, Vocabulary
+from ..services.search import SearchResult
+from ..services.search_query import (
+    PARAMS,
+    RADIUS_CHOICES,
+    SearchQuery,
+    Vocabulary,
+    filter_labels,
+    format_count,
+    parse_query,
+)
 from . import access, context
 from .templating import make_blueprint
 
@@ -81,7 +90,7 @@ def _portal_globals():
         "search_url": search_url,
         "format_date": format_date,
         "format_km": format_km,
-        "format_count": search_service.format_count,
+        "format_count": format_count,
     }
 
 
@@ -96,20 +105,9 @@ class Chip:
     url: str
 
 
-def _group_labels() -> dict[str, str]:
-    return {
-        "types": _("Angebotsart"),
-        "target_groups": _("Zielgruppe"),
-        "fields": _("Berufsfeld"),
-        "occupations": _("Ausbildungsberuf"),
-        "benefits": _("Vorteile"),
-        "region": _("Region"),
-    }
-
-
 def _chips(result: SearchResult, vocab: Vocabulary) -> list[Chip]:
     query = result.query
-    labels = _group_labels()
+    labels = filter_labels()
     chips = []
     if query.text:
         chips.append(Chip(_("Suchtext: „%(text)s“", text=query.text),
@@ -148,21 +146,21 @@ def _pagination(result: SearchResult) -> list[int | None]:
 
 def _facet_groups(result: SearchResult) -> list[dict]:
     """The checkbox groups in the order of the form; long lists start folded."""
-    labels = _group_labels()
+    labels = filter_labels()
     groups = []
-    for facet, attr, param, folded in (
-        ("type", "types", "art", False),
-        ("target_group", "target_groups", "zielgruppe", False),
-        ("field", "fields", "feld", True),
-        ("occupation", "occupations", "beruf", True),
-        ("benefit", "benefits", "vorteil", True),
+    for facet, attr, folded in (
+        ("type", "types", False),
+        ("target_group", "target_groups", False),
+        ("field", "fields", True),
+        ("occupation", "occupations", True),
+        ("benefit", "benefits", True),
     ):
         options = [o for o in result.facets[facet] if o.count or o.selected]
         if options:
             groups.append({
                 "id": f"kj-facet-{facet.replace('_', '-')}",
                 "legend": labels[attr],
-                "param": param,
+                "param": PARAMS[attr],
                 "options": options,
                 "folded": folded and not any(o.selected for o in options),
             })
@@ -174,10 +172,10 @@ def _search_page(template: str):
     if not features.enabled_region_ids(session, "portal"):
         abort(404)
     vocab = Vocabulary.load(session)
-    parsed = search_service.parse_query(session, request.args, vocab)
+    parsed = parse_query(session, request.args, vocab)
     result = search_service.search(session, parsed.query, date.today(), vocab)
     query = result.query
-    radius_choices = sorted({*search_service.RADIUS_CHOICES, query.radius_km})
+    radius_choices = sorted({*RADIUS_CHOICES, query.radius_km})
     return render_template(
         template,
         query=query,

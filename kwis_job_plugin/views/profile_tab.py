@@ -1,8 +1,9 @@
 """The self-service tab "Arbeitgeberprofil": the company edits, previews and submits its profile.
 
-Thin: parse the form, call ``services.profiles``, commit once, render. On bad input the form comes
-back with the messages at the fields (422) and nothing is written; on an edit conflict (409) the
-person's input stays in the form next to the version someone else saved.
+Thin: parse the form, call ``services.profiles`` (the previews: ``services.profile_display``),
+commit once, render. On bad input the form comes back with the messages at the fields (422) and
+nothing is written; on an edit conflict (409) the person's input stays in the form next to the
+version someone else saved.
 """
 
 from __future__ import annotations
@@ -26,10 +27,10 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..forms.profile import ConfirmCurrentForm, ProfileForm
 from ..i18n import gettext as _
-from ..models import Benefit, OccupationalField, Region, TrainingOccupation
+from ..models import Benefit, OccupationalField, TrainingOccupation
 from ..models.base import utcnow
 from ..models.host import get_customer
-from ..services import features, profiles
+from ..services import features, profile_display, profiles, regions, taxonomy
 from ..services import media as media_service
 from ..services.errors import EditConflict, NotFound, ValidationError
 from . import access, context
@@ -71,9 +72,9 @@ def _media_url(media_id: int) -> str:
 def _form(session, **kwargs) -> ProfileForm:
     form = ProfileForm(**kwargs)
     form.set_choices(
-        profiles.terms(session, OccupationalField),
-        profiles.terms(session, TrainingOccupation),
-        profiles.terms(session, Benefit),
+        taxonomy.active_terms(session, OccupationalField),
+        taxonomy.active_terms(session, TrainingOccupation),
+        taxonomy.active_terms(session, Benefit),
     )
     return form
 
@@ -134,11 +135,10 @@ def _render(
 ):
     session, customer = context.db(), context.customer()
     profile = profiles.profile_for_customer(session, customer.id)
-    region_id = access.current_region_id()
-    region = session.get(Region, region_id) if region_id else None
+    region = regions.region_by_id(session, access.current_region_id())
     preview_from_input = preview_view is not None
     if preview_view is None:
-        preview_view = profiles.working_view(session, customer.id, media_url=_media_url)
+        preview_view = profile_display.working_view(session, customer.id, media_url=_media_url)
         preview_note = (
             _("Die zuletzt gespeicherte Fassung ist unten zu sehen.") if conflict
             else _("So sieht Ihr gespeichertes Profil öffentlich aus.")
@@ -214,7 +214,7 @@ def save():
     data = form.to_input(_read_upload)
     try:
         if action == "preview":
-            view = profiles.preview(session, customer.id, data, media_url=_media_url,
+            view = profile_display.preview(session, customer.id, data, media_url=_media_url,
                                     video_hosts=_video_hosts())
             session.rollback()
             return _render(form, preview_view=view)
@@ -260,7 +260,7 @@ def preview_fragment():
         return Response(_("Vorschau nicht möglich: Bitte prüfen Sie Ihre Eingaben."), 422,
                         mimetype="text/plain")
     try:
-        view = profiles.preview(session, customer.id, form.to_input(lambda _f: None),
+        view = profile_display.preview(session, customer.id, form.to_input(lambda _f: None),
                                 media_url=_media_url, video_hosts=_video_hosts())
     except ValidationError:
         session.rollback()
