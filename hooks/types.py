@@ -70,11 +70,11 @@ class Feature:
 
 
 @dataclass(frozen=True)
-class SelfServiceTab:
-    """A tab in the company self-service area.
+class NavEntry:
+    """A link a plug-in adds to a host navigation, sorted by ``order`` then ``label``.
 
     ``feature`` names the feature that must be on for the customer's region; the host asks
-    ``kwis_feature_enabled`` before it shows the tab.
+    ``kwis_feature_enabled`` before it shows the entry.
     """
 
     key: str
@@ -84,15 +84,12 @@ class SelfServiceTab:
     feature: str | None = None
 
 
-@dataclass(frozen=True)
-class AdminMenuEntry:
-    """An entry in the host's admin menu."""
+class SelfServiceTab(NavEntry):
+    """A tab in the company self-service area."""
 
-    key: str
-    label: str
-    endpoint: str
-    order: int = 100
-    feature: str | None = None
+
+class AdminMenuEntry(NavEntry):
+    """An entry in the host's admin menu."""
 
 
 @dataclass(frozen=True)

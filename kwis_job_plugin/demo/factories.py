@@ -36,6 +36,25 @@ class _Base(SQLAlchemyModelFactory):
         sqlalchemy_session_persistence = "flush"
 
 
+class _PublishableFactory(_Base):
+    """A ``status="published"`` object gets its public version, as publishing would write it."""
+
+    class Meta:
+        abstract = True
+
+    @factory.lazy_attribute
+    def published_at(self):
+        return utcnow() if self.status == "published" else None
+
+    @factory.post_generation
+    def publish_snapshot(obj, create, extracted, **kwargs):
+        if obj.status == "published" and obj.published_snapshot is None:
+            obj.published_snapshot = SNAPSHOTS[type(obj)](obj)
+
+
+SNAPSHOTS = {EmployerProfile: profile_snapshot, Offer: offer_snapshot}
+
+
 def use_session(session: Session) -> None:
     for factory_class in (
         CustomerFactory, UserFactory, AdminFactory, RegionFactory, ProfileFactory, OfferFactory
@@ -103,7 +122,7 @@ class RegionFactory(_Base):
             obj.ags_prefixes.append(RegionAgsPrefix(prefix=prefix))
 
 
-class ProfileFactory(_Base):
+class ProfileFactory(_PublishableFactory):
     class Meta:
         model = EmployerProfile
 
@@ -121,14 +140,6 @@ class ProfileFactory(_Base):
     def region_id(self):
         return self.region.id if self.region is not None else None
 
-    @factory.lazy_attribute
-    def published_at(self):
-        return utcnow() if self.status == "published" else None
-
-    @factory.post_generation
-    def publish_snapshot(obj, create, extracted, **kwargs):
-        if obj.status == "published" and obj.published_snapshot is None:
-            obj.published_snapshot = profile_snapshot(obj)
 
 
 def offer_type(session: Session, key: str) -> OfferType:
@@ -138,7 +149,7 @@ def offer_type(session: Session, key: str) -> OfferType:
     return found
 
 
-class OfferFactory(_Base):
+class OfferFactory(_PublishableFactory):
     class Meta:
         model = Offer
 
@@ -157,15 +168,6 @@ class OfferFactory(_Base):
     def offer_type(self):
         return offer_type(OfferFactory._meta.sqlalchemy_session, self.type_key)
 
-    @factory.lazy_attribute
-    def published_at(self):
-        return utcnow() if self.status == "published" else None
-
-    @factory.post_generation
-    def publish_snapshot(obj, create, extracted, **kwargs):
-        """A published offer has its public version, as the publication service would write."""
-        if obj.status == "published" and obj.published_snapshot is None:
-            obj.published_snapshot = offer_snapshot(obj)
 
     @factory.lazy_attribute
     def valid_until(self):
