@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import wraps
+from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
@@ -32,6 +33,12 @@ class LoginForm(FlaskForm):
     )
 
 
+def _is_local(target: str) -> bool:
+    """Only paths on this site: no scheme, no host, no ``//`` or ``/\\`` tricks."""
+    parts = urlsplit(target.replace("\\", "/"))
+    return target.startswith("/") and not parts.scheme and not parts.netloc
+
+
 def _home_for(user: User) -> str:
     return url_for("admin.index") if user.role == "admin" else url_for("selfservice.index")
 
@@ -54,9 +61,7 @@ def login():
         if user is not None and user.active and user.check_password(form.password.data):
             login_user(user)
             target = request.args.get("next", "")
-            if not target.startswith("/") or target.startswith("//"):
-                target = _home_for(user)
-            return redirect(target)
+            return redirect(target if _is_local(target) else _home_for(user))
         form.password.errors.append("E-Mail-Adresse oder Passwort ist nicht korrekt.")
     if form.errors:
         status = 422
