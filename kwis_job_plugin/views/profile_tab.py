@@ -8,8 +8,6 @@ version someone else saved.
 
 from __future__ import annotations
 
-from contextlib import suppress
-
 from flask import (
     Response,
     abort,
@@ -48,9 +46,7 @@ def _limit_request_size(_endpoint, _values) -> None:
     """Cap the body before anything (the CSRF check included) reads it: five pictures at most."""
     limit = request.max_content_length
     if limit is None or limit > MAX_REQUEST_BYTES:
-        # Flask < 3.1 cannot set it per request: then only the host's MAX_CONTENT_LENGTH applies.
-        with suppress(AttributeError):
-            request.max_content_length = MAX_REQUEST_BYTES
+        request.max_content_length = MAX_REQUEST_BYTES  # per request since Flask 3.1
 
 
 def _settings():
