@@ -17,7 +17,8 @@ Facet counts
 
 Visibility
     Documents exist only for offers whose offer and profile are public; ``search`` adds the
-    date (``expires_on``) and the regions whose ``portal`` feature is on.
+    date (``expires_on``) and the regions whose ``portal`` feature is on
+    (``current_conditions``, shared with the offer and company pages and the sitemap).
 """
 
 from __future__ import annotations
@@ -220,6 +221,16 @@ def _count_facet(session: Session, facet: str, conditions: list[ColumnElement]) 
     )
 
 
+def current_conditions(region_ids: Iterable[int], today: date) -> list[ColumnElement]:
+    """Documents the public may see on ``today``: in a region with the portal on (``region_ids``)
+    and not expired. Every public listing of offers filters by exactly this (the search, the
+    offer and company pages, the sitemap)."""
+    return [
+        SearchDoc.region_id.in_(list(region_ids)),
+        or_(SearchDoc.expires_on.is_(None), SearchDoc.expires_on >= today),
+    ]
+
+
 def _next_start(doc: SearchDoc, today: date) -> date | None:
     window = yearly_window(doc.yearly_window)
     if window is not None:
@@ -294,22 +305,30 @@ def _items(
 ) -> list[SearchItem]:
     docs = {d.id: d for d in session.scalars(select(SearchDoc).where(SearchDoc.id.in_(ids)))}
     return [
-        SearchItem(
-            offer_id=doc.offer_id,
-            offer_slug=doc.offer_slug,
-            title=doc.title,
-            type_key=doc.offer_type,
-            type_label=vocab.types.get(doc.offer_type, doc.offer_type),
-            company_name=doc.company_name,
-            company_slug=doc.company_slug,
-            postcode=doc.postcode,
-            city=doc.city,
-            distance_km=distances.get(doc.id),
-            next_start=_next_start(doc, today),
-            places=doc.places,
-        )
+        item_of(doc, vocab.types.get(doc.offer_type, doc.offer_type), today,
+                distances.get(doc.id))
         for doc in (docs[i] for i in ids if i in docs)
     ]
+
+
+def item_of(
+    doc: SearchDoc, type_label: str, today: date, distance_km: float | None = None
+) -> SearchItem:
+    """The result card of one document (also listed on the company page)."""
+    return SearchItem(
+        offer_id=doc.offer_id,
+        offer_slug=doc.offer_slug,
+        title=doc.title,
+        type_key=doc.offer_type,
+        type_label=type_label,
+        company_name=doc.company_name,
+        company_slug=doc.company_slug,
+        postcode=doc.postcode,
+        city=doc.city,
+        distance_km=distance_km,
+        next_start=_next_start(doc, today),
+        places=doc.places,
+    )
 
 
 def _facets(
@@ -357,10 +376,7 @@ def search(
     vocab = vocabulary or Vocabulary.load(session)
     notes: list[str] = []
     region_ids = [region_id for region_id, _name in vocab.regions.values()]
-    base: list[ColumnElement] = [
-        SearchDoc.region_id.in_(region_ids),
-        or_(SearchDoc.expires_on.is_(None), SearchDoc.expires_on >= today),
-    ]
+    base: list[ColumnElement] = current_conditions(region_ids, today)
 
     terms = query_terms(query.text)
     if query.text and not terms:

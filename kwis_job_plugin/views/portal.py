@@ -3,21 +3,31 @@
 Every search state is a URL (``services/search_query.py`` ``PARAMS``), the search form is a
 plain GET form, and nothing here needs JavaScript. Pages are public for 60 seconds and carry an
 ETag, so a repeated request is answered with 304 Not Modified.
+
+The company page (``/jobs/betriebe/<slug>``) and the offer page
+(``/jobs/angebote/<id>-<slug>``) show the published versions through the same partials as the
+self-service previews; whether they exist is decided in ``services/public_pages.py``, their
+JSON-LD is built in ``services/structured_data.py``. ``/jobs/sitemap.xml`` lists exactly the
+pages that exist.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from importlib.resources import files
+from urllib.parse import parse_qsl
+from xml.sax.saxutils import escape as xml_escape
 
 from babel.dates import format_date as babel_format_date
+from babel.dates import format_time as babel_format_time
 from babel.numbers import format_decimal
-from flask import abort, render_template, request, send_from_directory, url_for
+from flask import Response, abort, redirect, render_template, request, send_from_directory, url_for
+from werkzeug.datastructures import MultiDict
 
 from .. import i18n
 from ..i18n import gettext as _
-from ..services import features
+from ..services import features, public_pages, structured_data
 from ..services import search as search_service
 from ..services.search import SearchResult
 from ..services.search_query import (
@@ -34,6 +44,12 @@ from .templating import make_blueprint
 
 bp = make_blueprint("kwis_job_portal", __name__)
 PUBLIC_MAX_AGE = 60
+OFFER_ID = "<int(max=2147483647):offer_id>"  # beyond a 32-bit id is a 404, not a database error
+BACK_PARAM = "zurueck"
+"""An offer or company page opened from a search may carry that search's query string here;
+the page's link back to the search then keeps the filters (re-built from the parsed query)."""
+OG_LOCALES = {"de": "de_DE", "en": "en_GB"}
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
 def route(rule: str, **options):
@@ -60,14 +76,14 @@ def _public_cache(response):
 # --- URLs ------------------------------------------------------------------------------------
 
 
-def offer_url(offer_id: int, slug: str) -> str:
-    """The public page of an offer (the page itself comes with a later part of the portal)."""
-    return f"{url_for('kwis_job_portal.index')}angebote/{offer_id}-{slug}"
+def offer_url(offer_id: int, slug: str, **options) -> str:
+    """The public page of an offer: the one place that spells its URL."""
+    return url_for("kwis_job_portal.offer", offer_id=offer_id, slug=slug or "angebot", **options)
 
 
-def company_url(slug: str) -> str:
-    """The public page of a company (the page itself comes with a later part of the portal)."""
-    return f"{url_for('kwis_job_portal.index')}betriebe/{slug}"
+def company_url(slug: str, **options) -> str:
+    """The public page of a company: the one place that spells its URL."""
+    return url_for("kwis_job_portal.company", slug=slug, **options)
 
 
 def search_url(query: SearchQuery | None = None) -> str:
@@ -76,6 +92,10 @@ def search_url(query: SearchQuery | None = None) -> str:
 
 def format_date(value: date) -> str:
     return babel_format_date(value, format="medium", locale=i18n.get_locale())
+
+
+def format_time(value: datetime) -> str:
+    return babel_format_time(value, format="short", locale=i18n.get_locale())
 
 
 def format_km(value: float) -> str:
@@ -89,6 +109,7 @@ def _portal_globals():
         "company_url": company_url,
         "search_url": search_url,
         "format_date": format_date,
+        "format_time": format_time,
         "format_km": format_km,
         "format_count": format_count,
     }
@@ -203,6 +224,135 @@ def index():
 @access.public
 def search():
     return _search_page("kwis_job/portal/search.html")
+
+
+# --- company and offer pages ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    """What ``base.html`` puts in the ``<head>`` of a page: canonical URL, Open Graph, JSON-LD."""
+
+    title: str
+    description: str
+    canonical_url: str
+    og_type: str = "website"
+    image_url: str | None = None
+    json_ld: str | None = None
+
+    @property
+    def og_locale(self) -> str:
+        return OG_LOCALES.get(i18n.get_locale(), OG_LOCALES[i18n.DEFAULT_LOCALE])
+
+    @property
+    def og_alternate_locales(self) -> list[str]:
+        return [value for value in OG_LOCALES.values() if value != self.og_locale]
+
+
+def _media_url(media_id: int) -> str:
+    return url_for("kwis_job_media.show", media_id=media_id)
+
+
+def _back_url(session) -> str:
+    """The search to go back to: the one in ``?zurueck=`` (parsed, never echoed), else all."""
+    raw = request.args.get(BACK_PARAM, "")[:2000]
+    if not raw:
+        return search_url()
+    return search_url(parse_query(session, MultiDict(parse_qsl(raw))).query)
+
+
+def _moved(url: str):
+    """301 to the canonical URL, keeping the query string (the way back to a search)."""
+    query = request.query_string.decode("latin-1")
+    return redirect(f"{url}?{query}" if query else url, 301)
+
+
+@route("/betriebe/<slug>")
+@access.public
+def company(slug: str):
+    """A company's page: its published profile, current offers, upcoming events, contact."""
+    session = context.db()
+    page = public_pages.company_page(session, slug, date.today(), media_url=_media_url)
+    if page is None:
+        abort(404)
+    url = company_url(page.slug, _external=True)
+    logo_url = (url_for("kwis_job_media.show", media_id=page.logo_media_id, _external=True)
+                if page.logo_media_id else None)
+    meta = PageMeta(
+        title=page.name,
+        description=page.summary or _("Arbeitgeberprofil von %(name)s", name=page.name),
+        canonical_url=url,
+        image_url=logo_url,
+        json_ld=structured_data.to_json(
+            structured_data.organization(page, url=url, logo_url=logo_url)
+        ),
+    )
+    return render_template(
+        "kwis_job/portal/company.html", page=page, meta=meta, back_url=_back_url(session)
+    )
+
+
+@route(f"/angebote/{OFFER_ID}-<slug>")
+@access.public
+def offer(offer_id: int, slug: str):
+    """An offer's page: all details, the next date, how to apply. An old slug moves (301)."""
+    session = context.db()
+    page = public_pages.offer_page(session, offer_id, date.today())
+    if page is None:
+        abort(404)
+    if slug != page.slug:
+        return _moved(offer_url(page.offer_id, page.slug))
+    url = offer_url(page.offer_id, page.slug, _external=True)
+    data = structured_data.for_offer(
+        page, url=url, company_url=company_url(page.company_slug, _external=True)
+    )
+    meta = PageMeta(
+        title=f"{page.title} – {page.company_name}",
+        description=page.summary or page.title,
+        canonical_url=url,
+        json_ld=structured_data.to_json(data) if data else None,
+    )
+    return render_template(
+        "kwis_job/portal/offer.html", page=page, meta=meta, back_url=_back_url(session)
+    )
+
+
+@route(f"/angebote/{OFFER_ID}")
+@access.public
+def offer_by_id(offer_id: int):
+    """An offer's id alone moves (301) to its page."""
+    doc = public_pages.current_doc(context.db(), offer_id, date.today())
+    if doc is None:
+        abort(404)
+    return _moved(offer_url(doc.offer_id, doc.offer_slug))
+
+
+@route("/sitemap.xml")
+@access.public
+def sitemap():
+    """The front page, the search and every public company and offer page (sitemaps.org)."""
+    session = context.db()
+    if not features.enabled_region_ids(session, "portal"):
+        abort(404)
+    entries = public_pages.sitemap_entries(session, date.today())
+    newest = max((e.lastmod for e in entries if e.lastmod), default=None)
+    urls = [(url_for(".index", _external=True), newest),
+            (url_for(".search", _external=True), newest)]
+    for entry in entries:
+        if entry.kind == "offer":
+            urls.append((offer_url(entry.offer_id, entry.slug, _external=True), entry.lastmod))
+        else:
+            urls.append((company_url(entry.slug, _external=True), entry.lastmod))
+    return Response(sitemap_xml(urls), mimetype="application/xml")
+
+
+def sitemap_xml(urls: list[tuple[str, date | None]]) -> str:
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<urlset xmlns="{SITEMAP_NS}">']
+    for loc, lastmod in urls:
+        modified = f"<lastmod>{lastmod.isoformat()}</lastmod>" if lastmod else ""
+        lines.append(f"  <url><loc>{xml_escape(loc)}</loc>{modified}</url>")
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"
 
 
 @route("/_ping")

@@ -203,3 +203,58 @@ def test_wrong_password_shows_error_at_the_field(page: Page, live_server, assert
         "aria-invalid", "true"
     )
     assert_accessible(page)
+
+
+def test_an_offer_opened_from_the_search_by_keyboard_keeps_the_search_on_the_way_back(
+    page: Page, live_server, assert_accessible
+):
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    console_errors: list[str] = []
+
+    def on_console(message) -> None:  # the reference host has no favicon: not our concern
+        if message.type == "error" and not message.location.get("url", "").endswith("favicon.ico"):
+            console_errors.append(f"{message.text} ({message.location.get('url')})")
+
+    page.on("console", on_console)
+
+    page.goto("/jobs/suche")
+    type_key = page.locator("#kj-facet-type input[type=checkbox]").first.get_attribute("value")
+    page.goto(f"/jobs/suche?art={type_key}")
+    filtered_url = page.url
+    first_result = page.locator(".kj-result-list h3 a").first
+    title = first_result.inner_text()
+
+    # By keyboard: skip the filters, then Tab to the first result and follow it.
+    tab_to(page, page.get_by_role("link", name="Filter überspringen, zu den Ergebnissen"))
+    page.keyboard.press("Enter")
+    expect(page.locator("#kj-results")).to_be_focused()
+    tab_to(page, first_result)
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: urlsplit(url).path.startswith("/jobs/angebote/"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    expect(page.locator('link[rel="canonical"]')).to_have_attribute(
+        "href", re.compile(r"^http://127\.0\.0\.1:\d+/jobs/angebote/\d+-[a-z0-9-]+$")
+    )
+    expect(page.get_by_role("heading", level=2, name="Der Betrieb")).to_be_visible()
+    assert_accessible(page)
+
+    # Browser back: the same search, its filter still ticked, the same offer listed.
+    page.go_back()
+    expect(page).to_have_url(re.compile(rf"^{re.escape(filtered_url)}(#kj-results)?$"))
+    expect(page.locator(f'input[name="art"][value="{type_key}"]')).to_be_checked()
+    expect(page.locator(".kj-result-list")).to_contain_text(title)
+
+    # Forward again and on to the company's page through the breadcrumbs.
+    page.go_forward()
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    breadcrumbs = page.get_by_role("navigation", name="Navigationspfad")
+    breadcrumbs.get_by_role("link").nth(1).click()
+    page.wait_for_url(lambda url: urlsplit(url).path.startswith("/jobs/betriebe/"))
+    expect(page.get_by_role("heading", level=2, name="Angebote")).to_be_visible()
+    expect(page.locator(".kj-company-offers")).to_contain_text(title)
+    assert_accessible(page)
+
+    foreign = [url for url in requested if urlsplit(url).netloc != live_server.host]
+    assert not foreign, f"public pages loaded resources from other hosts: {foreign}"
+    assert not console_errors, console_errors  # a CSP violation would be reported here
