@@ -32,7 +32,13 @@ SETTINGS_DEFAULTS = {
     "KWIS_JOB_SELFSERVICE_PREFIX": "/selfservice/job",
     "KWIS_JOB_ADMIN_PREFIX": "/admin/job",
     "KWIS_JOB_MAIL_FROM": "KWIS.job <noreply@localhost>",
+    # The HTTP geocoder (Nominatim-compatible), asked for places no company is in; None: off.
     "KWIS_JOB_GEOCODER_URL": None,
+    # None: "KWIS.job/<version> (+<contact>)", the contact being KWIS_JOB_GEOCODER_CONTACT or
+    # else the address in KWIS_JOB_MAIL_FROM.
+    "KWIS_JOB_GEOCODER_USER_AGENT": None,
+    "KWIS_JOB_GEOCODER_CONTACT": None,
+    "KWIS_JOB_GEOCODER_TIMEOUT": 3.0,
     "KWIS_JOB_STALE_AFTER_DAYS": 365,
     "KWIS_JOB_VIDEO_HOSTS": VIDEO_HOSTS,
 }

@@ -23,6 +23,7 @@ from ..models.base import utcnow
 from ..models.host import get_customer
 from . import audit, geocoding, ownership, profiles, publication, recurrence, search_index
 from .errors import NotFound, ValidationError
+from .geocoder import GeocoderSettings
 from .input_checks import db_ids, stripped_or_none, without_control_chars
 from .locking import check_version, flush_or_conflict
 from .offer_input import TITLE_MAX, OfferInput, ResolvedInput, validate_input
@@ -76,7 +77,7 @@ def _slug(title: str) -> str:
 
 
 def _apply(session: Session, offer: Offer, profile: EmployerProfile, data: OfferInput,
-           resolved: ResolvedInput) -> None:
+           resolved: ResolvedInput, geocoder: GeocoderSettings | None = None) -> None:
     offer.offer_type = resolved.offer_type
     offer.title = without_control_chars(data.title).strip()
     offer.slug = _slug(offer.title)
@@ -100,7 +101,7 @@ def _apply(session: Session, offer: Offer, profile: EmployerProfile, data: Offer
     offer.recur_end_day = window.end_day if window else None
     offer.valid_until = data.valid_until
 
-    _apply_place(session, offer, profile, data)
+    _apply_place(session, offer, profile, data, geocoder)
     offer.apply_contact = stripped_or_none(data.apply_contact)
     offer.apply_url = stripped_or_none(data.apply_url)
     offer.apply_email = stripped_or_none(data.apply_email)
@@ -108,7 +109,7 @@ def _apply(session: Session, offer: Offer, profile: EmployerProfile, data: Offer
 
 
 def _apply_place(session: Session, offer: Offer, profile: EmployerProfile,
-                 data: OfferInput) -> None:
+                 data: OfferInput, geocoder: GeocoderSettings | None = None) -> None:
     """Company address (and "mehrere Standorte", placed at the company) or another address."""
     offer.place_mode = data.place_mode
     if data.place_mode == "other":
@@ -120,7 +121,7 @@ def _apply_place(session: Session, offer: Offer, profile: EmployerProfile,
         street, postcode, city = customer.street, customer.postcode, customer.city
         lat, lon = customer.lat, customer.lon
     if lat is None or lon is None:
-        location = geocoding.locate(session, postcode, city, street)
+        location = geocoding.locate(session, postcode, city, street, geocoder)
         lat, lon = (location.lat, location.lon) if location else (None, None)
     offer.street, offer.postcode, offer.city, offer.lat, offer.lon = (
         street, postcode, city, lat, lon
@@ -136,13 +137,14 @@ def _record(session: Session, action: str, offer: Offer, actor_user_id: int | No
 
 
 def create_offer(session: Session, customer_id: int, data: OfferInput,
-                 actor_user_id: int | None = None) -> Offer:
+                 actor_user_id: int | None = None,
+                 geocoder: GeocoderSettings | None = None) -> Offer:
     """A new draft of the customer's profile."""
     profile = get_profile(session, customer_id)
     resolved = validate_input(session, data)
     offer = Offer(profile=profile, profile_id=profile.id, status="draft",
                   updated_by_user_id=actor_user_id)
-    _apply(session, offer, profile, data, resolved)
+    _apply(session, offer, profile, data, resolved, geocoder)
     session.add(offer)
     session.flush()
     _record(session, "created", offer, actor_user_id)
@@ -151,7 +153,8 @@ def create_offer(session: Session, customer_id: int, data: OfferInput,
 
 
 def update_offer(session: Session, customer_id: int, offer_id: int, data: OfferInput,
-                 expected_version: int | None, actor_user_id: int | None = None) -> Offer:
+                 expected_version: int | None, actor_user_id: int | None = None,
+                 geocoder: GeocoderSettings | None = None) -> Offer:
     """Save the working copy. A change to a published or submitted offer makes it a draft
     again ("changes pending"); the published snapshot stays public until the next release."""
     offer = get_offer(session, customer_id, offer_id)
@@ -160,7 +163,7 @@ def update_offer(session: Session, customer_id: int, offer_id: int, data: OfferI
     resolved = validate_input(session, data)
     before = offer_snapshot(offer)
     with session.no_autoflush:
-        _apply(session, offer, offer.profile, data, resolved)
+        _apply(session, offer, offer.profile, data, resolved, geocoder)
     if offer_snapshot(offer) != before:
         if offer.status in ("published", "in_review"):
             offer.status = "draft"

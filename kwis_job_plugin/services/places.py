@@ -2,8 +2,9 @@
 
 A place is found from the companies' own geocoded addresses in the host's customer table (read
 only): a postcode is the centroid of the customers with that postcode, a town the centroid of
-the customers in that town. No outside service is asked; a geocoder over HTTP can come later as
-a fallback for places no company is in. No Flask here.
+the customers in that town. Only for places no company is in, and only when one is configured
+(``GeocoderSettings``, passed in by the views), a Nominatim-compatible geocoder over HTTP is
+asked (see ``geocoder``: cached, throttled, Germany only). No Flask here.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from ..models.host import customer_table
+from . import geocoder as http_geocoder
+from .geocoder import GeocoderSettings
 from .input_checks import single_line
 
 EARTH_RADIUS_KM = 6371.0088
@@ -140,11 +143,39 @@ def by_name(session: Session, name: str) -> Place | None:
     return Place(float(lat), float(lon), label)
 
 
-def resolve(session: Session, text: str | None) -> Place | None:
+@dataclass(frozen=True)
+class Resolution:
+    place: Place | None
+    unavailable: bool = False
+    """True when the geocoder could not be asked now (busy, down): "try again later"."""
+
+
+def resolve(
+    session: Session, text: str | None, geocoder: GeocoderSettings | None = None
+) -> Place | None:
     """A typed place as coordinates: a five-digit postcode (anywhere in the text) or a town."""
+    return find(session, text, geocoder).place
+
+
+def find(
+    session: Session, text: str | None, geocoder: GeocoderSettings | None = None
+) -> Resolution:
+    """``resolve`` that also tells whether the place may be found later (geocoder busy)."""
     raw = _clean(text)
     if not raw:
-        return None
+        return Resolution(None)
+    found = _from_customers(session, raw)
+    if found is not None or geocoder is None:
+        return Resolution(found)
+    answer = http_geocoder.lookup_with(session, raw, geocoder)
+    if answer.result is None:
+        return Resolution(None, unavailable=answer.status == "unavailable")
+    match = POSTCODE.search(raw)
+    return Resolution(Place(answer.result.lat, answer.result.lon, raw,
+                            match.group(1) if match else None))
+
+
+def _from_customers(session: Session, raw: str) -> Place | None:
     match = POSTCODE.search(raw)
     if match:
         found = by_postcode(session, match.group(1))

@@ -38,6 +38,7 @@ from ..i18n import gettext as _
 from ..models import SearchDoc, SearchFacet
 from ..models.search import FTS_TABLE
 from . import places, recurrence
+from .geocoder import GeocoderSettings
 from .places import EARTH_RADIUS_KM, Place
 from .search_index import yearly_window
 from .search_order import rotation_order, tie_breaks, title_score
@@ -244,10 +245,14 @@ def _next_start(doc: SearchDoc, today: date) -> date | None:
 # --- the search ------------------------------------------------------------------------------
 
 
-def _place_error(query: SearchQuery) -> str:
+def _place_error(query: SearchQuery, unavailable: bool = False) -> str:
     raw = query.place.strip()
     if raw.isdigit() and len(raw) != 5:
         return _("„%(place)s“ ist keine Postleitzahl: eine Postleitzahl hat fünf Ziffern. Die "
+                 "Ergebnisse unten sind ohne Umkreis.", place=raw)
+    if unavailable:
+        return _("Den Ort „%(place)s“ können wir gerade nicht finden. Bitte versuchen Sie es "
+                 "gleich noch einmal oder geben Sie eine fünfstellige Postleitzahl ein. Die "
                  "Ergebnisse unten sind ohne Umkreis.", place=raw)
     return _("Den Ort „%(place)s“ kennen wir nicht. Bitte geben Sie eine fünfstellige "
              "Postleitzahl oder einen Ort ein, in dem Betriebe der Region ihren Sitz haben. "
@@ -371,8 +376,11 @@ def search(
     query: SearchQuery,
     today: date,
     vocabulary: Vocabulary | None = None,
+    geocoder: GeocoderSettings | None = None,
 ) -> SearchResult:
-    """One page of public offers for ``query`` as seen on ``today``."""
+    """One page of public offers for ``query`` as seen on ``today``.
+
+    ``geocoder``: the HTTP geocoder asked for places no company is in (``None``: none)."""
     vocab = vocabulary or Vocabulary.load(session)
     notes: list[str] = []
     region_ids = [region_id for region_id, _name in vocab.regions.values()]
@@ -389,9 +397,10 @@ def search(
     place_error: str | None = None
     suggestions: list[str] = []
     if query.place:
-        place = places.resolve(session, query.place)
+        resolution = places.find(session, query.place, geocoder)
+        place = resolution.place
         if place is None:
-            place_error = _place_error(query)
+            place_error = _place_error(query, resolution.unavailable)
             suggestions = places.suggestions(session, query.place)
         else:
             _ensure_sqlite_math(session)

@@ -18,7 +18,7 @@ from ..i18n import gettext as _
 from ..models import OccupationalField, OfferType, TargetGroup
 from ..models.base import utcnow
 from ..models.host import get_customer
-from ..services import offer_display, offer_input, offers, profiles, taxonomy
+from ..services import geocoder, offer_display, offer_input, offers, profiles, taxonomy
 from ..services.errors import EditConflict, NotFound, ValidationError
 from ..services.snapshots import offer_snapshot
 from . import access, context
@@ -40,6 +40,10 @@ def _customer_id() -> int:
 def _actor_id() -> int | None:
     user = context.user()
     return user.id if user else None
+
+
+def _geocoder() -> geocoder.GeocoderSettings | None:
+    return geocoder.settings_from(current_app.config)
 
 
 def _address(customer) -> str:
@@ -131,7 +135,9 @@ def new():
     if not ok:
         return _render_form(form, status=422, extra_errors=extra)
     try:
-        offer = offers.create_offer(session, customer_id, form.to_input(), _actor_id())
+        offer = offers.create_offer(
+            session, customer_id, form.to_input(), _actor_id(), _geocoder()
+        )
         session.commit()
     except ValidationError as exc:
         session.rollback()
@@ -168,7 +174,8 @@ def edit(offer_id: int):
         return _render_form(form, offer=offer, status=422, extra_errors=extra)
     try:
         offers.update_offer(
-            session, customer_id, offer.id, form.to_input(), form.expected_version(), _actor_id()
+            session, customer_id, offer.id, form.to_input(), form.expected_version(), _actor_id(),
+            _geocoder(),
         )
         session.commit()
     except ValidationError as exc:

@@ -22,12 +22,21 @@ from xml.sax.saxutils import escape as xml_escape
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_time as babel_format_time
 from babel.numbers import format_decimal
-from flask import Response, abort, redirect, render_template, request, send_from_directory, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from werkzeug.datastructures import MultiDict
 
 from .. import i18n
 from ..i18n import gettext as _
-from ..services import features, public_pages, structured_data
+from ..services import features, geocoder, public_pages, structured_data
 from ..services import search as search_service
 from ..services.search import SearchResult
 from ..services.search_query import (
@@ -194,7 +203,9 @@ def _search_page(template: str):
         abort(404)
     vocab = Vocabulary.load(session)
     parsed = parse_query(session, request.args, vocab)
-    result = search_service.search(session, parsed.query, date.today(), vocab)
+    result = search_service.search(
+        session, parsed.query, date.today(), vocab, geocoder.settings_from(current_app.config)
+    )
     query = result.query
     radius_choices = sorted({*RADIUS_CHOICES, query.radius_km})
     return render_template(
