@@ -162,23 +162,13 @@ def _print_logins(logins) -> None:
 @click.option("--reset", is_flag=True, help="Vorhandene Demo-Datenbank löschen.")
 @click.option("--no-serve", is_flag=True, help="Nur vorbereiten, nicht starten.")
 def demo(instance: Path, host: str, port: int, reset: bool, no_serve: bool) -> None:
-    from kwis_hooks.refhost import create_app
-    from kwis_hooks.refhost.models import create_host_schema
-
-    from .demo.seed import already_seeded, seed_demo
+    from .demo.instance import prepare_demo_app
 
     instance.mkdir(parents=True, exist_ok=True)
     db_path = (instance / "kwis-demo.db").resolve()
     if reset and db_path.exists():
         db_path.unlink()
-    url = f"sqlite:///{db_path}"
-    app = create_app({"KWIS_DATABASE_URL": url, "SECRET_KEY": _secret(instance)})
-    engine = app.extensions["kwis_host"]["engine"]
-    create_host_schema(engine)
-    migrations.upgrade(engine, migration_location())
-    with Session(engine) as session:
-        logins = None if already_seeded(session) else seed_demo(session)
-        session.commit()
+    app, logins = prepare_demo_app(f"sqlite:///{db_path}", _secret(instance))
     if logins is None:
         from .demo.factories import DEMO_PASSWORD
         from .demo.seed import ADMIN_EMAIL

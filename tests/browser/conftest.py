@@ -15,15 +15,12 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from kwis_hooks import migrations
-from kwis_hooks.refhost import create_app
-from kwis_hooks.refhost.models import create_host_schema
 from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
-from kwis_job_plugin.config import migration_location
 from kwis_job_plugin.demo import factories
-from kwis_job_plugin.demo.seed import ADMIN_EMAIL, DemoLogin, seed_demo
+from kwis_job_plugin.demo.instance import prepare_demo_app
+from kwis_job_plugin.demo.seed import ADMIN_EMAIL, DemoLogin
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -119,18 +116,8 @@ class LiveServer:
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     db_path = tmp_path_factory.mktemp("browser-demo") / "kwis-demo.db"
-    app = create_app(
-        {
-            "KWIS_DATABASE_URL": f"sqlite:///{db_path}",
-            "SECRET_KEY": "browser-test-secret",
-        }
-    )
+    app, logins = prepare_demo_app(f"sqlite:///{db_path}", "browser-test-secret")
     engine = app.extensions["kwis_host"]["engine"]
-    create_host_schema(engine)
-    migrations.upgrade(engine, migration_location())
-    with Session(engine) as session:
-        logins = seed_demo(session)
-        session.commit()
 
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)

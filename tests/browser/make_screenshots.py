@@ -11,15 +11,11 @@ import tempfile
 import threading
 from pathlib import Path
 
-from kwis_hooks import migrations
-from kwis_hooks.refhost import create_app
-from kwis_hooks.refhost.models import create_host_schema
 from playwright.sync_api import sync_playwright
-from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
-from kwis_job_plugin.config import migration_location
-from kwis_job_plugin.demo.seed import ADMIN_EMAIL, seed_demo
+from kwis_job_plugin.demo.instance import prepare_demo_app
+from kwis_job_plugin.demo.seed import ADMIN_EMAIL
 
 OUT = Path(__file__).resolve().parent / "screenshots"
 COMPANY = "personal@saaletal-praezisionsoptik.example"
@@ -28,13 +24,7 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
 
 
 def _serve(db_path: Path):
-    app = create_app({"KWIS_DATABASE_URL": f"sqlite:///{db_path}", "SECRET_KEY": "shots"})
-    engine = app.extensions["kwis_host"]["engine"]
-    create_host_schema(engine)
-    migrations.upgrade(engine, migration_location())
-    with Session(engine) as session:
-        logins = seed_demo(session)
-        session.commit()
+    app, logins = prepare_demo_app(f"sqlite:///{db_path}", "shots")
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, logins

@@ -1,0 +1,27 @@
+"""A ready demo: the reference host with the plug-in on one database, seeded once.
+
+One function for ``kwis-job demo``, the browser tests and the README screenshots, so all three
+show the same thing.
+"""
+
+from __future__ import annotations
+
+from kwis_hooks import migrations
+from kwis_hooks.refhost import create_app
+from kwis_hooks.refhost.models import create_host_schema
+from sqlalchemy.orm import Session
+
+from ..config import migration_location
+from .seed import DemoLogin, already_seeded, seed_demo
+
+
+def prepare_demo_app(database_url: str, secret_key: str):
+    """Return ``(app, logins)``; ``logins`` is ``None`` when the database was seeded before."""
+    app = create_app({"KWIS_DATABASE_URL": database_url, "SECRET_KEY": secret_key})
+    engine = app.extensions["kwis_host"]["engine"]
+    create_host_schema(engine)
+    migrations.upgrade(engine, migration_location())
+    with Session(engine) as session:
+        logins: list[DemoLogin] | None = None if already_seeded(session) else seed_demo(session)
+        session.commit()
+    return app, logins
