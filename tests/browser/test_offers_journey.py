@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from urllib.parse import urlsplit
 
 import pytest
 from kwis_hooks.refhost.models import Customer, User
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Page, expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from support.keyboard import log_in_by_keyboard, tab_to, wait_for_path_matching
 
 from kwis_job_plugin.demo import factories
 from kwis_job_plugin.models import Offer, Region
@@ -22,17 +22,8 @@ COMPANY = "Tischlerei Tastatur"
 OFFERS = "/selfservice/job/angebote"
 
 
-def tab_to(page: Page, target: Locator, limit: int = 80) -> None:
-    """Press Tab until ``target`` has the focus, as a keyboard user would."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if target.evaluate("el => el === document.activeElement"):
-            return
-    pytest.fail(f"{target} not reached after {limit} presses of Tab")
 
 
-def on_path(page: Page, pattern: str) -> None:
-    page.wait_for_url(lambda url: re.fullmatch(pattern, urlsplit(url).path) is not None)
 
 
 def give_profile(live_server, email: str) -> None:
@@ -93,7 +84,7 @@ def submit_from_preview(page: Page, title: str) -> None:
     button = page.get_by_role("button", name=name)
     tab_to(page, button)
     page.keyboard.press("Enter")
-    on_path(page, OFFERS)
+    wait_for_path_matching(page, OFFERS)
     expect(page.get_by_role("status")).to_contain_text(f"„{title}“ ist zur Prüfung eingereicht")
 
 
@@ -104,25 +95,19 @@ def test_company_creates_and_submits_two_offers_by_keyboard(
     give_profile(live_server, login.email)
     next_year = date.today().year + 1
 
-    page.goto("/login")
-    tab_to(page, page.get_by_label("E-Mail-Adresse", exact=True))
-    page.keyboard.type(login.email)
-    page.keyboard.press("Tab")
-    page.keyboard.type(login.password)
-    page.keyboard.press("Enter")
-    on_path(page, "/selfservice/")
+    log_in_by_keyboard(page, login.email, login.password)
 
     tab_to(page, page.get_by_role("navigation", name="Selbstservice")
            .get_by_role("link", name="Angebote", exact=True))
     page.keyboard.press("Enter")
-    on_path(page, OFFERS)
+    wait_for_path_matching(page, OFFERS)
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Angebote von {COMPANY}")
     expect(page.get_by_role("main")).to_contain_text("Sie haben noch keine Angebote.")
     assert_accessible(page)  # the empty list
 
     tab_to(page, page.get_by_role("link", name="Erstes Angebot anlegen"))
     page.keyboard.press("Enter")
-    on_path(page, f"{OFFERS}/neu")
+    wait_for_path_matching(page, f"{OFFERS}/neu")
     tab_to(page, page.get_by_role("button", name="Speichern und Vorschau ansehen"))
     page.keyboard.press("Enter")
     summary = page.get_by_role("alert")
@@ -142,7 +127,7 @@ def test_company_creates_and_submits_two_offers_by_keyboard(
                                            "Jedes Jahr bis (TT.MM.)": "31.08."},
         min_age="14",
     )
-    on_path(page, rf"{OFFERS}/\d+")
+    wait_for_path_matching(page, rf"{OFFERS}/\d+")
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Vorschau: Ferienjob in der Werkstatt")
     preview = page.get_by_role("region", name="So sieht Ihr Angebot öffentlich aus")
@@ -158,14 +143,14 @@ def test_company_creates_and_submits_two_offers_by_keyboard(
 
     tab_to(page, page.get_by_role("link", name="Neues Angebot anlegen"))
     page.keyboard.press("Enter")
-    on_path(page, f"{OFFERS}/neu")
+    wait_for_path_matching(page, f"{OFFERS}/neu")
     fill_offer(
         page, type_name="Schnuppertag", title="Schnuppertag Tischlerhandwerk",
         description="Einen Tag lang mitarbeiten und ein Brettchen bauen.",
         group="Schülerinnen und Schüler", time_option="In einem Zeitraum", arrows=1,
         times={"Beginn": f"06.04.{next_year}", "Ende": f"10.04.{next_year}"}, min_age=None,
     )
-    on_path(page, rf"{OFFERS}/\d+")
+    wait_for_path_matching(page, rf"{OFFERS}/\d+")
     expect(page.get_by_role("region", name="So sieht Ihr Angebot öffentlich aus")).to_contain_text(
         f"06.04.{next_year} bis 10.04.{next_year}")
     submit_from_preview(page, "Schnuppertag Tischlerhandwerk")

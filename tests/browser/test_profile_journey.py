@@ -8,10 +8,10 @@ goes to review and no other test depends on what this one changes.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Page, expect
+from support.keyboard import log_in_by_keyboard, tab_to, wait_for_path
 
 pytestmark = pytest.mark.browser
 
@@ -21,18 +21,8 @@ SECOND_PARAGRAPH = "Sie lernen vom ersten Tag an in der Werkstatt mit."
 EMAIL_ERROR = "Bitte geben Sie eine gültige E-Mail-Adresse an"
 
 
-def tab_to(page: Page, target: Locator, limit: int = 150, key: str = "Tab") -> None:
-    """Press Tab (or ``key``) until ``target`` has the focus, as a keyboard user would."""
-    element = target.element_handle()
-    for _ in range(limit):
-        page.keyboard.press(key)
-        if page.evaluate("el => el === document.activeElement", element):
-            return
-    pytest.fail(f"{target} not reached after {limit} presses of {key}")
 
 
-def wait_for_path(page: Page, path: str) -> None:
-    page.wait_for_url(lambda url: urlsplit(url).path == path)
 
 
 def replace_text(page: Page, text: str) -> None:
@@ -44,13 +34,7 @@ def test_company_creates_and_submits_its_profile_by_keyboard(
     page: Page, live_server, assert_accessible
 ):
     company = live_server.new_company(COMPANY)
-    page.goto("/login")
-    tab_to(page, page.get_by_label("E-Mail-Adresse", exact=True))
-    page.keyboard.type(company.email)
-    page.keyboard.press("Tab")
-    page.keyboard.type(company.password)
-    page.keyboard.press("Enter")
-    wait_for_path(page, "/selfservice/")
+    log_in_by_keyboard(page, company.email, company.password)
 
     tabs = page.get_by_role("navigation", name="Selbstservice")
     tab_to(page, tabs.get_by_role("link", name="Arbeitgeberprofil", exact=True))

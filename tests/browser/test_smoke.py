@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
+from support.keyboard import tab_to, wait_for_path
 
 pytestmark = pytest.mark.browser
 
@@ -22,18 +23,8 @@ def switch_button(page: Page, action: str) -> Locator:
     return page.get_by_role("button", name=name)
 
 
-def tab_to(page: Page, target: Locator, limit: int = 40) -> None:
-    """Press Tab until ``target`` has the focus, as a keyboard user would."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if target.evaluate("el => el === document.activeElement"):
-            return
-    pytest.fail(f"{target} not reached after {limit} presses of Tab")
 
 
-def wait_for_path(page: Page, path: str) -> None:
-    """Wait for a page at ``path`` (a fragment such as the skip link's ``#main`` may remain)."""
-    page.wait_for_url(lambda url: urlsplit(url).path == path)
 
 
 def login_with_form(page: Page, email: str, password: str) -> None:
