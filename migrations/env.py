@@ -2,9 +2,8 @@
 
 It runs on a connection the host lends (``config.attributes["connection"]``), keeps its history in
 its own version table, and looks only at tables prefixed ``kwis_job_``: the host's tables are never
-compared, created, altered or dropped. The search index's full-text parts exist on one engine
-each and are not described by the models (the SQLite FTS5 table with its shadow tables, the
-PostgreSQL GIN expression index; see migration 0003), so they are left out of comparisons by name.
+compared, created, altered or dropped. The search change log's triggers exist per engine and
+are not described by the models (migration 0004), so they are left out of comparisons by name.
 """
 
 from alembic import context

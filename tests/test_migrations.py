@@ -56,7 +56,7 @@ def test_up_down_up_beside_a_host_with_data(empty_database_url):
 
     migrations.upgrade(engine, location)
     tables = set(inspect(engine).get_table_names())
-    assert migrations.current(engine, location) == migrations.head(location) == "0003"
+    assert migrations.current(engine, location) == migrations.head(location) is not None
     assert "kwis_job_alembic_version" in tables
     assert "alembic_version" not in tables, "the plug-in must not take the host's version table"
     assert tables - set(HOST_TABLES) == _own_tables(engine), "every own table is prefixed"
@@ -84,7 +84,7 @@ def test_up_down_up_beside_a_host_with_data(empty_database_url):
     assert _host_snapshot(engine) == before
 
     migrations.upgrade(engine, location)
-    assert migrations.current(engine, location) == "0003"
+    assert migrations.current(engine, location) == migrations.head(location)
     assert _host_snapshot(engine) == before
     engine.dispose()
 

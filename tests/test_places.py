@@ -5,12 +5,11 @@ from __future__ import annotations
 import math
 
 import pytest
-from sqlalchemy import select
+from pyroaring import BitMap
 
 from kwis_job_plugin.demo import factories
-from kwis_job_plugin.models import SearchDoc
 from kwis_job_plugin.services import places
-from kwis_job_plugin.services.search import distance_sql
+from kwis_job_plugin.services.search_replica import DocRow, Replica
 
 # Town centres (WGS84), as in kwis_job_plugin.demo.data; Weimar and Berlin for the long pairs.
 JENA = (50.9279, 11.5869)
@@ -92,23 +91,22 @@ def test_the_bounding_box_holds_the_whole_circle(radius):
         assert min_lat <= lat <= max_lat and min_lon <= lon <= max_lon, bearing
 
 
-def test_distance_in_sql_equals_haversine_in_python(session):
-    factories.use_session(session)
-    region = factories.RegionFactory(slug="jena", prefixes=["16053"])
+def test_distance_in_the_search_replica_equals_haversine_in_python():
+    replica = Replica()
     towns = {"weimar": WEIMAR, "apolda": APOLDA, "eisenberg": EISENBERG, "berlin": BERLIN}
+    for n, (lat, lon) in enumerate(towns.values(), start=1):
+        replica.put(DocRow(n, n, n, 1, "ferienjob", lat, lon, False, None, n, n, "", "", ()))
+    replica.put(DocRow(9, 9, 9, 1, "ferienjob", None, None, False, None, 9, 9, "", "", ()))
+    km = replica.distances_to(*JENA)
+    location = replica.location.view()
     for n, (lat, lon) in enumerate(towns.values()):
-        profile = factories.ProfileFactory(region=region)
-        offer = factories.OfferFactory(profile=profile)
-        session.add(SearchDoc(offer_id=offer.id, profile_id=profile.id, region_id=region.id,
-                              offer_type="ferienjob", title="x", offer_slug="x", company_name="x",
-                              company_slug=f"x{n}", lat=lat, lon=lon, rotation=n,
-                              company_rotation=n, terms="", title_terms=""))
-    session.flush()
-    origin = places.Place(*JENA, "Jena")
-    rows = session.execute(select(SearchDoc.lat, SearchDoc.lon, distance_sql(origin))).all()
-    assert len(rows) == 4
-    for lat, lon, km in rows:
-        assert km == pytest.approx(places.haversine_km(*JENA, lat, lon), rel=1e-9)
+        assert km[location[n]] == pytest.approx(places.haversine_km(*JENA, lat, lon), rel=1e-9)
+    assert km[location[4]] == math.inf, "no coordinates: never within any radius"
+    for radius in (5, 15, 25, 300):
+        expected = {n for n, town in enumerate(towns.values())
+                    if places.haversine_km(*JENA, *town) <= radius}
+        assert replica.within(*JENA, radius, replica.alive) == BitMap(expected), radius
+    assert replica.within(*JENA, 15, replica.alive) == BitMap([1]), "Apolda, 12 km"
 
 
 @pytest.fixture

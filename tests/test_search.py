@@ -151,7 +151,7 @@ def test_unknown_place_gives_a_message_and_suggestions(session, sw):
     assert "eine Postleitzahl hat fünf Ziffern" in short.place_error
 
 
-def test_paging_is_capped_and_the_total_label_says_so(session, sw):
+def test_paging_is_capped_but_the_total_is_exact(session, sw):
     result = run(session, {"seite": "9999"})
     assert result.query.page == 1 and result.page == 1, "beyond the results: the last page"
     assert any("höchstens 1.000 Treffer" in n for n in result.notes)
@@ -160,7 +160,7 @@ def test_paging_is_capped_and_the_total_label_says_so(session, sw):
         pages=50,
         order="rotation", facets={}, places_left_count=0,
     )
-    assert capped.capped and capped.total_label == "über 1.000"
+    assert capped.capped and capped.total_label == "1.001"
 
 
 def test_expiry_is_decided_on_the_day_of_the_search(session, sw):

@@ -1,5 +1,5 @@
 """The search index follows every publication, status change and deletion, reads only the
-published snapshots, and its full-text part stays in step on both engines."""
+published snapshots, and every change to it is logged for the replicas on both engines."""
 
 from __future__ import annotations
 
@@ -18,12 +18,12 @@ from kwis_job_plugin.models import (
     Benefit,
     OccupationalField,
     Offer,
+    SearchChange,
     SearchDoc,
     SearchFacet,
     TargetGroup,
 )
-from kwis_job_plugin.models.search import FTS_TABLE, PG_TERMS_INDEX
-from kwis_job_plugin.services import host_sync, publication, search_index
+from kwis_job_plugin.services import host_sync, publication, search, search_index, search_query
 from kwis_job_plugin.services.snapshots import offer_snapshot, profile_snapshot
 
 
@@ -46,13 +46,18 @@ def _count(session, model) -> int:
     return session.scalar(select(func.count()).select_from(model))
 
 
-def _fts_hits(session, term: str) -> int | None:
-    """Index entries for ``term`` (SQLite FTS5); ``None`` on engines without a separate index."""
-    if session.connection().dialect.name != "sqlite":
-        return None
-    return session.scalar(
-        text(f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :q"), {"q": term}
-    )
+def _found(session, text_: str) -> list[int]:
+    """Offer ids the portal search finds for ``text_`` (through this session's replica)."""
+    query = search_query.SearchQuery(text=text_)
+    return [item.offer_id for item in search.search(session, query, date.today()).items]
+
+
+def _logged_after(session, seq: int) -> set[int]:
+    return set(session.scalars(select(SearchChange.offer_id).where(SearchChange.seq > seq)))
+
+
+def _last_seq(session) -> int:
+    return session.scalar(select(func.max(SearchChange.seq))) or 0
 
 
 @pytest.fixture
@@ -97,7 +102,7 @@ def test_publishing_indexes_the_snapshot(session, world, company):
                  "schul", "technik"):
         assert term in terms, term
     assert doc.title_terms == " ferienjob job linsenschleiferei "
-    assert _fts_hits(session, "brillengl") in (1, None)
+    assert _found(session, "Brillengläser") == [offer.id]
 
 
 def test_edits_under_review_leave_the_public_version_in_the_index(session, world, company):
@@ -118,8 +123,8 @@ def test_edits_under_review_leave_the_public_version_in_the_index(session, world
     doc = _doc(session, offer)
     assert doc.title == "Ferienjob mit neuem Titel"
     assert "titel" in doc.terms.split() and "linsenschleiferei" not in doc.terms.split()
-    assert _fts_hits(session, "linsenschleiferei") in (0, None), "no stale full-text entry"
-    assert _fts_hits(session, "titel") in (1, None)
+    assert _found(session, "Linsenschleiferei") == [], "the old title is gone from the search"
+    assert _found(session, "Titel") == [offer.id]
 
 
 @pytest.mark.parametrize("hidden", ["paused", "archived"])
@@ -129,7 +134,7 @@ def test_paused_and_archived_offers_leave_and_come_back(session, world, company,
     offer.status = hidden
     search_index.refresh_offer(session, offer)
     assert _doc(session, offer) is None and _count(session, SearchFacet) == 0
-    assert _fts_hits(session, "linsenschleiferei") in (0, None)
+    assert _found(session, "Linsenschleiferei") == []
     offer.status = "published"
     search_index.refresh_offer(session, offer)
     assert _doc(session, offer) is not None
@@ -168,18 +173,23 @@ def test_deleting_an_offer_or_a_customer_removes_its_documents(session, world, c
     session.flush()
     assert _count(session, SearchDoc) == 1
 
+    assert _found(session, "zweites") == [second.id]
     host_sync.delete_customer_data(session, world.a.customer.id)
     assert _count(session, SearchDoc) == 0 and _count(session, SearchFacet) == 0
-    assert _fts_hits(session, "zweit") in (0, None)
+    assert _found(session, "zweites") == []
 
 
-def test_a_database_cascade_also_clears_the_full_text_index(session, world, company):
+def test_a_database_cascade_is_logged_for_the_replicas(session, world, company):
     offer = _offer(session, company)
     publication.submit(session, offer, world.region, offer_snapshot, world.a.id)
     session.commit()
+    assert _found(session, "Linsenschleiferei") == [offer.id]
+    before = _last_seq(session)
     session.execute(text("DELETE FROM kwis_job_offer WHERE id = :id"), {"id": offer.id})
+    session.commit()
     assert _count(session, SearchDoc) == 0 and _count(session, SearchFacet) == 0
-    assert _fts_hits(session, "linsenschleiferei") in (0, None)
+    assert _logged_after(session, before) == {offer.id}
+    assert _found(session, "Linsenschleiferei") == []
 
 
 def test_rebuild_all_gives_the_same_index_as_the_incremental_updates(session, world, company):
@@ -198,9 +208,11 @@ def test_rebuild_all_gives_the_same_index_as_the_incremental_updates(session, wo
         return rows, facets
 
     before = state()
+    found = _found(session, "Glas")
     assert search_index.rebuild_all(session) == 3
     assert state() == before
-    assert _fts_hits(session, "glas") in (1, None)
+    session.commit()
+    assert _found(session, "Glas") == found and len(found) == 1
 
 
 def test_the_place_falls_back_to_the_company_address_then_the_postcode(session, world, company):
@@ -245,48 +257,54 @@ def test_rotation_seed_depends_on_the_id_only():
     assert all(0 <= v < search_index.ROTATION_MODULUS for v in values)
 
 
-def test_the_full_text_index_is_used(session, world, company):
-    for n in range(30):
-        offer = _offer(session, company, title=f"Angebot Nummer {n}")
-        publication.submit(session, offer, world.region, offer_snapshot, world.a.id)
-    if session.connection().dialect.name == "postgresql":
-        session.execute(text("SET LOCAL enable_seqscan = off"))
-        plan = "\n".join(session.scalars(text(
-            "EXPLAIN SELECT id FROM kwis_job_search_doc WHERE "
-            "to_tsvector('simple'::regconfig, terms) @@ to_tsquery('simple', 'numm')")))
-        assert PG_TERMS_INDEX in plan, plan
-    else:
-        plan = " ".join(str(row) for row in session.execute(text(
-            f"EXPLAIN QUERY PLAN SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH 'numm'")))
-        assert "VIRTUAL TABLE INDEX" in plan, plan
-        assert _fts_hits(session, "numm") == 30
+def test_every_write_is_logged_even_one_that_changes_only_facets(session, world, company):
+    offer = _offer(session, company)
+    publication.submit(session, offer, world.region, offer_snapshot, world.a.id)
+    session.commit()
+    before = _last_seq(session)
+    company.benefits = []  # the profile's benefits show on every offer: a facet-only change
+    publication.submit(session, company, world.region, profile_snapshot, world.a.id)
+    session.commit()
+    assert _logged_after(session, before) == {offer.id}
+    assert _facets(session, offer) == {("field", "technik"), ("target_group", "schueler")}
 
 
-def test_the_migration_creates_and_drops_each_engines_full_text_part(empty_database_url):
+def test_the_migration_swaps_full_text_for_the_change_log(empty_database_url):
     engine = make_engine(empty_database_url)
     location = migration_location()
     create_host_schema(engine)
     migrations.upgrade(engine, location)
+    sqlite = engine.dialect.name == "sqlite"
 
-    def full_text_objects() -> set[str]:
-        if engine.dialect.name == "sqlite":
-            with engine.connect() as conn:
+    def objects() -> set[str]:
+        with engine.connect() as conn:
+            if sqlite:
                 return set(conn.scalars(text(
-                    "SELECT name FROM sqlite_master WHERE name LIKE 'kwis_job_search_fts%'")))
-        return {ix["name"] for ix in inspect(engine).get_indexes("kwis_job_search_doc")
-                if ix["name"] == PG_TERMS_INDEX}
+                    "SELECT name FROM sqlite_master WHERE name LIKE 'kwis_job_search_%' "
+                    "AND type IN ('trigger', 'table') AND name NOT IN "
+                    "('kwis_job_search_doc', 'kwis_job_search_facet')")))
+            triggers = set(conn.scalars(text(
+                "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")))
+        indexes = {ix["name"] for ix in inspect(engine).get_indexes("kwis_job_search_doc")}
+        return triggers | (indexes & {"ix_kwis_job_search_doc_terms_fts"}) | (
+            {"kwis_job_search_change"} & set(inspect(engine).get_table_names()))
 
-    if engine.dialect.name == "sqlite":
-        assert {FTS_TABLE, f"{FTS_TABLE}_ai", f"{FTS_TABLE}_ad", f"{FTS_TABLE}_au"} <= (
-            full_text_objects())
+    log = "kwis_job_search_change"
+    if sqlite:
+        assert objects() == {log, f"{log}_insert", f"{log}_update", f"{log}_delete"}
     else:
-        assert full_text_objects() == {PG_TERMS_INDEX}
+        assert objects() == {log, f"{log}_append"}
     migrations.check(engine, location)
 
+    migrations.downgrade(engine, location, "0003")
+    fts = "kwis_job_search_fts"
+    if sqlite:
+        assert {fts, f"{fts}_ai", f"{fts}_ad", f"{fts}_au"} <= objects()
+        assert log not in objects()
+    else:
+        assert objects() == {"ix_kwis_job_search_doc_terms_fts"}
     migrations.downgrade(engine, location, "0002")
     assert "kwis_job_search_doc" not in inspect(engine).get_table_names()
-    if engine.dialect.name == "sqlite":
-        assert full_text_objects() == set()
     migrations.upgrade(engine, location)
     with Session(engine) as session:
         assert search_index.rebuild_all(session) == 0

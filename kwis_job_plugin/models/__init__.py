@@ -11,13 +11,14 @@ from .offer import Offer
 from .outbox import OutboxMail
 from .profile import EmployerProfile, Media
 from .region import FeatureSwitch, Region, RegionAgsPrefix
-from .search import SearchDoc, SearchFacet
+from .search import SearchChange, SearchDoc, SearchFacet
 from .taxonomy import Benefit, OccupationalField, OfferType, TargetGroup, TrainingOccupation
 
 __all__ = [
     "AlertSubscription", "AuditEntry", "Base", "Benefit", "DailyCounter", "EmployerProfile",
     "Event", "EventParticipation", "FeatureSwitch", "GeocodeCacheEntry", "Invitation", "Media",
     "OccupationalField", "Offer", "OfferType", "OutboxMail", "Region", "RegionAgsPrefix",
-    "Registration", "SearchDoc", "SearchFacet", "Slot", "TargetGroup", "TrainingOccupation",
+    "Registration", "SearchChange", "SearchDoc", "SearchFacet", "Slot", "TargetGroup",
+    "TrainingOccupation",
     "customer_table", "metadata", "user_table",
 ]

@@ -7,16 +7,9 @@ profile is published, paused, archived or changed, and deletes the row when the 
 searchable. Expiry is the one rule checked at query time (``expires_on``), so no nightly job is
 needed to hide an offer whose date has passed.
 
-Full text lives beside the table, engine by engine (created in migration 0003, not here):
-
-* SQLite: the FTS5 table ``kwis_job_search_fts`` with ``terms`` as external content, kept in
-  sync by triggers on ``kwis_job_search_doc`` (so a cascade or a bulk delete cannot leave stale
-  index entries behind). A later migration that rebuilds ``kwis_job_search_doc`` with Alembic's
-  batch mode must re-create those triggers.
-* PostgreSQL: a GIN index on ``to_tsvector('simple', terms)``.
-
-``terms`` already holds stemmed, folded tokens (``services/text.py``), so both engines only
-compare tokens and return the same hits.
+The portal does not query these tables directly: each process keeps a replica in memory
+(``services/search_replica.py``) that follows ``SearchChange``, a log appended by a database
+trigger on every written document (migration 0004), so a cascade or bulk delete is seen too.
 """
 
 from __future__ import annotations
@@ -24,11 +17,13 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Date,
     DateTime,
     Float,
     ForeignKey,
+    Identity,
     Index,
     Integer,
     String,
@@ -38,18 +33,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, utcnow
 
-FTS_TABLE = "kwis_job_search_fts"
-"""SQLite only: the FTS5 table over ``kwis_job_search_doc.terms`` (plus its shadow tables)."""
-
-PG_TERMS_INDEX = "ix_kwis_job_search_doc_terms_fts"
-"""PostgreSQL only: the GIN expression index on ``to_tsvector('simple', terms)``."""
-
 
 def is_engine_specific(name: str | None) -> bool:
-    """Whether a database object is one of the full-text parts the models do not describe."""
-    if not name:
-        return False
-    return name in (FTS_TABLE, PG_TERMS_INDEX) or name.startswith(f"{FTS_TABLE}_")
+    """Whether a database object is one the models do not describe: the change log's triggers
+    (and trigger function) exist per engine, see migration 0004."""
+    return bool(name) and name.startswith("kwis_job_search_change_")
 
 
 class SearchDoc(Base):
@@ -106,3 +94,18 @@ class SearchFacet(Base):
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
 
     doc: Mapped[SearchDoc] = relationship(back_populates="facets")
+
+
+class SearchChange(Base):
+    """One written document: the replicas re-read the offers logged after their last ``seq``.
+
+    Rows come only from the trigger of migration 0004 (never from Python), which also keeps the
+    log to its last 10,000 rows."""
+
+    __tablename__ = "kwis_job_search_change"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    seq: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"), Identity(), primary_key=True
+    )
+    offer_id: Mapped[int] = mapped_column(Integer)

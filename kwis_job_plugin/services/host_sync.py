@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from ..models import EmployerProfile, Offer, metadata
 from ..models.host import customer_table, is_own_table, user_table
-from . import audit, search_index
+from . import audit, search_index, search_sync
 from .regions import region_for_ags
 
 ADDRESS_COLUMNS = frozenset({"street", "postcode", "city", "lat", "lon"})
@@ -58,6 +58,7 @@ def delete_customer_data(session: Session, customer_id: int) -> int:
         removed += _delete_rows(session, table, column, [customer_id])
     audit.record(session, "customer.data_deleted", "customer", customer_id)
     session.flush()
+    search_sync.written(session)  # its documents went with the rows, logged by the trigger
     return removed
 
 

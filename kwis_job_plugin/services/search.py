@@ -1,14 +1,13 @@
-"""The portal's search over the index of ``services/search_index.py``. No Flask here.
+"""The portal's search: one page of offers, the total and the facet counts. No Flask here.
 
-``search`` answers a ``SearchQuery`` (``services/search_query.py``) with one page of offers, a
-capped total and the facet counts, in the order described in ``services/search_order.py``.
-Choices, so that later work can rely on them:
+``search`` answers a ``SearchQuery`` (``services/search_query.py``) from the process's replica
+of the search index (``services/search_replica.py``, kept current by ``services/search_sync``),
+in the order described in ``services/search_order.py``, and then reads the page's 20 documents
+from the database for the result cards. Choices, so that later work can rely on them:
 
 Paging
-    Capped offset: at most ``RESULT_CAP`` (1,000) hits can be paged through, 20 a page, so the
-    deepest offset is 980 and deep pages cannot get slower than that. Keyset paging would not
-    help: the rotation needs its window functions over the whole filtered set on every page
-    anyway. The total is counted up to 1,001 and shown as "über 1.000" above the cap.
+    At most ``RESULT_CAP`` (1,000) hits can be paged through, 20 a page, so the deepest page
+    costs what page 50 costs whatever the data. The total itself is exact.
 
 Facet counts
     Each group is counted over the set filtered by everything *except its own* selection
@@ -17,31 +16,28 @@ Facet counts
 
 Visibility
     Documents exist only for offers whose offer and profile are public; ``search`` adds the
-    date (``expires_on``) and the regions whose ``portal`` feature is on
-    (``current_conditions``, shared with the offer and company pages and the sitemap).
+    date (``expires_on``) and the regions whose ``portal`` feature is on, the same rule as
+    ``current_conditions``, which the offer and company pages and the sitemap use in SQL.
 """
 
 from __future__ import annotations
 
 import math
-import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
-from sqlalchemy import and_, exists, func, literal, literal_column, or_, select, table
-from sqlalchemy.orm import Session, aliased
+from pyroaring import BitMap
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..i18n import gettext as _
-from ..models import SearchDoc, SearchFacet
-from ..models.search import FTS_TABLE
-from . import places, recurrence
+from ..models import SearchDoc
+from . import places, recurrence, search_order, search_replica, search_sync
 from .geocoder import GeocoderSettings
-from .places import EARTH_RADIUS_KM, Place
+from .places import Place
 from .search_index import yearly_window
-from .search_order import rotation_order, tie_breaks, title_score
 from .search_query import (
     FACET_ATTRS,
     PAGE_SIZE,
@@ -50,11 +46,9 @@ from .search_query import (
     Vocabulary,
     format_count,
 )
-from .text import QueryTerms, query_terms
+from .text import query_terms
 
 ORDER_ROTATION, ORDER_RELEVANCE, ORDER_DISTANCE = "rotation", "relevance", "distance"
-_SIMPLE = literal_column("'simple'::regconfig")
-_FTS = table(FTS_TABLE)
 
 
 # --- results ---------------------------------------------------------------------------------
@@ -91,7 +85,7 @@ class SearchResult:
     query: SearchQuery
     items: list[SearchItem]
     total: int
-    """Counted up to ``RESULT_CAP + 1``; above the cap, ``capped`` is true."""
+    """Exact; only the first ``RESULT_CAP`` can be paged through (``capped``)."""
     page: int
     pages: int
     order: str
@@ -108,118 +102,10 @@ class SearchResult:
 
     @property
     def total_label(self) -> str:
-        if self.capped:
-            return _("über %(n)s", n=format_count(RESULT_CAP))
         return format_count(self.total)
 
 
 # --- SQL pieces ------------------------------------------------------------------------------
-
-
-def _ensure_sqlite_math(session: Session) -> None:
-    """Distance needs sin, cos, asin, sqrt and radians. SQLite has them when built with
-    SQLITE_ENABLE_MATH_FUNCTIONS (Debian's and Python's builds are); otherwise they are added
-    to the connection here, once."""
-    connection = session.connection()
-    if connection.dialect.name != "sqlite":
-        return
-    pooled = connection.connection
-    if pooled.info.get("kwis_job_math"):
-        return
-    raw = pooled.driver_connection
-    try:
-        raw.execute("SELECT asin(0.5), sqrt(4.0), sin(1.0), cos(1.0), radians(1.0)").fetchone()
-    except sqlite3.OperationalError:
-        for name, function in (("asin", math.asin), ("sqrt", math.sqrt), ("sin", math.sin),
-                               ("cos", math.cos), ("radians", math.radians)):
-            raw.create_function(name, 1, _null_safe(function), deterministic=True)
-    pooled.info["kwis_job_math"] = True
-
-
-def _null_safe(function):
-    def wrapped(value):
-        return None if value is None else function(value)
-
-    return wrapped
-
-
-def _text_condition(dialect: str, terms: QueryTerms) -> ColumnElement:
-    if dialect == "postgresql":
-        parts = [*terms.exact, *([f"{terms.prefix}:*"] if terms.prefix else [])]
-        return func.to_tsvector(_SIMPLE, SearchDoc.terms).op("@@")(
-            func.to_tsquery(_SIMPLE, " & ".join(parts))
-        )
-    if dialect == "sqlite":
-        parts = [f'"{t}"' for t in terms.exact] + ([f'"{terms.prefix}"*'] if terms.prefix else [])
-        return SearchDoc.id.in_(
-            select(literal_column("rowid"))
-            .select_from(_FTS)
-            .where(literal_column(FTS_TABLE).op("MATCH")(" ".join(parts)))
-        )
-    padded = literal(" ") + SearchDoc.terms + literal(" ")  # any other engine: no index
-    likes = [padded.like(f"% {t} %") for t in terms.exact]
-    if terms.prefix:
-        likes.append(padded.like(f"% {terms.prefix}%"))
-    return and_(*likes)
-
-
-def distance_sql(place: Place) -> ColumnElement:
-    """Haversine distance in km from ``place`` to a document, as SQL (both engines)."""
-    lat0, lon0 = math.radians(place.lat), math.radians(place.lon)
-    lat = func.radians(SearchDoc.lat)
-    half_dlat = (lat - lat0) / 2
-    half_dlon = (func.radians(SearchDoc.lon) - lon0) / 2
-    a = func.sin(half_dlat) * func.sin(half_dlat) + math.cos(lat0) * func.cos(lat) * func.sin(
-        half_dlon
-    ) * func.sin(half_dlon)
-    return 2 * EARTH_RADIUS_KM * func.asin(func.sqrt(a))
-
-
-def _distance_conditions(place: Place, radius_km: float) -> list[ColumnElement]:
-    min_lat, max_lat, min_lon, max_lon = places.bounding_box(place.lat, place.lon, radius_km)
-    return [
-        SearchDoc.lat.between(min_lat, max_lat),
-        SearchDoc.lon.between(min_lon, max_lon),
-        distance_sql(place) <= radius_km,
-    ]
-
-
-def _facet_condition(facet: str, keys: tuple[str, ...]) -> ColumnElement:
-    other = aliased(SearchFacet, name=f"filter_{facet}")
-    return exists(
-        select(literal(1)).where(
-            other.doc_id == SearchDoc.id, other.facet == facet, other.key.in_(keys)
-        )
-    )
-
-
-@dataclass
-class _Conditions:
-    base: list[ColumnElement]
-    by_group: dict[str, ColumnElement]
-
-    def all(self) -> list[ColumnElement]:
-        return self.base + list(self.by_group.values())
-
-    def without(self, group: str) -> list[ColumnElement]:
-        return self.base + [c for g, c in self.by_group.items() if g != group]
-
-
-def _count_by(session: Session, column, conditions: list[ColumnElement]) -> dict[Any, int]:
-    return dict(
-        session.execute(select(column, func.count()).where(*conditions).group_by(column)).all()
-    )
-
-
-def _count_facet(session: Session, facet: str, conditions: list[ColumnElement]) -> dict[str, int]:
-    return dict(
-        session.execute(
-            select(SearchFacet.key, func.count())
-            .join(SearchDoc, SearchFacet.doc_id == SearchDoc.id)
-            .where(SearchFacet.facet == facet, *conditions)
-            .group_by(SearchFacet.key)
-        ).all()
-    )
 
 
 def current_conditions(region_ids: Iterable[int], today: date) -> list[ColumnElement]:
@@ -232,7 +118,7 @@ def current_conditions(region_ids: Iterable[int], today: date) -> list[ColumnEle
     ]
 
 
-def _next_start(doc: SearchDoc, today: date) -> date | None:
+def _next_start(doc, today: date) -> date | None:
     window = yearly_window(doc.yearly_window)
     if window is not None:
         try:
@@ -259,65 +145,29 @@ def _place_error(query: SearchQuery, unavailable: bool = False) -> str:
              "Die Ergebnisse unten sind ohne Umkreis.", place=raw)
 
 
-def _filter_groups(query: SearchQuery, vocab: Vocabulary) -> dict[str, ColumnElement]:
-    """One condition per filter group that has a facet count (OR inside, AND across)."""
-    groups: dict[str, ColumnElement] = {}
-    if query.types:
-        groups["type"] = SearchDoc.offer_type.in_(query.types)
-    if query.region in vocab.regions:
-        groups["region"] = SearchDoc.region_id == vocab.regions[query.region][0]
-    if query.places_left:
-        groups["places_left"] = SearchDoc.has_places.is_(True)
-    for facet, attr in FACET_ATTRS.items():
-        if getattr(query, attr):
-            groups[facet] = _facet_condition(facet, getattr(query, attr))
-    return groups
-
-
-def _page_of_ids(
-    session: Session,
-    conditions: list[ColumnElement],
-    terms: QueryTerms,
-    place: Place | None,
-    today: date,
-    offset: int,
-) -> tuple[str, list[int], dict[int, float]]:
-    """(order used, ids of one page, distance by id) in the order described at the top."""
-    if place is not None:
-        distance = distance_sql(place).label("distance")
-        rows = session.execute(
-            select(SearchDoc.id, distance)
-            .where(*conditions)
-            .order_by(distance, *tie_breaks(today))
-            .limit(PAGE_SIZE)
-            .offset(offset)
-        ).all()
-        return ORDER_DISTANCE, [r.id for r in rows], {r.id: float(r.distance) for r in rows}
-    if terms:
-        statement = (
-            select(SearchDoc.id)
-            .where(*conditions)
-            .order_by(title_score(terms).desc(), *tie_breaks(today))
-        )
-        order = ORDER_RELEVANCE
-    else:
-        statement, order = rotation_order(conditions, today), ORDER_ROTATION
-    return order, list(session.scalars(statement.limit(PAGE_SIZE).offset(offset))), {}
+_CARD_COLUMNS = (
+    SearchDoc.id, SearchDoc.offer_id, SearchDoc.offer_slug, SearchDoc.title, SearchDoc.offer_type,
+    SearchDoc.company_name, SearchDoc.company_slug, SearchDoc.postcode, SearchDoc.city,
+    SearchDoc.next_start, SearchDoc.yearly_window, SearchDoc.places,
+)
 
 
 def _items(
-    session: Session, ids: list[int], distances: dict[int, float], vocab: Vocabulary, today: date
+    session: Session, ids: list[int], distances: list[float] | None, vocab: Vocabulary,
+    today: date,
 ) -> list[SearchItem]:
-    docs = {d.id: d for d in session.scalars(select(SearchDoc).where(SearchDoc.id.in_(ids)))}
+    """The cards of one page, read by primary key (a document deleted since the replica was
+    synced is simply left out)."""
+    rows = {r.id: r for r in session.execute(select(*_CARD_COLUMNS).where(SearchDoc.id.in_(ids)))}
     return [
-        item_of(doc, vocab.types.get(doc.offer_type, doc.offer_type), today,
-                distances.get(doc.id))
-        for doc in (docs[i] for i in ids if i in docs)
+        item_of(rows[doc_id], vocab.types.get(rows[doc_id].offer_type, rows[doc_id].offer_type),
+                today, distances[i] if distances else None)
+        for i, doc_id in enumerate(ids) if doc_id in rows
     ]
 
 
 def item_of(
-    doc: SearchDoc, type_label: str, today: date, distance_km: float | None = None
+    doc, type_label: str, today: date, distance_km: float | None = None
 ) -> SearchItem:
     """The result card of one document (also listed on the company page)."""
     return SearchItem(
@@ -336,39 +186,60 @@ def item_of(
     )
 
 
+
+
+# --- the search ------------------------------------------------------------------------------
+
+
+def _filter_groups(
+    replica: search_replica.Replica, query: SearchQuery, vocab: Vocabulary
+) -> dict[str, BitMap]:
+    """One set per filter group that has a facet count (OR inside, AND across)."""
+    groups: dict[str, BitMap] = {}
+    if query.types:
+        groups["type"] = replica.filter("type", query.types)
+    if query.region in vocab.regions:
+        groups["region"] = replica.filter("region", [str(vocab.regions[query.region][0])])
+    if query.places_left:
+        groups["places_left"] = replica.filter("places_left", ["1"])
+    for facet, attr in FACET_ATTRS.items():
+        if getattr(query, attr):
+            groups[facet] = replica.filter(facet, getattr(query, attr))
+    return groups
+
+
+def _all_but(base: BitMap, groups: dict[str, BitMap], left_out: str | None) -> BitMap:
+    chosen = [bitmap for group, bitmap in groups.items() if group != left_out]
+    return base.intersection(*chosen) if chosen else base
+
+
 def _facets(
-    session: Session, query: SearchQuery, conditions: _Conditions, vocab: Vocabulary
+    replica: search_replica.Replica, query: SearchQuery, base: BitMap,
+    groups: dict[str, BitMap], vocab: Vocabulary,
 ) -> tuple[dict[str, list[FacetOption]], int]:
     """Options with counts per group, each counted without its own selection; and the number
     of hits with places left."""
 
-    def options(attr: str, counts: Mapping[str, int], selected: Iterable[str]) -> list:
+    def options(group: str, attr: str, keys: Mapping[str, str], selected: Iterable[str]):
+        within = _all_but(base, groups, group)
         chosen = set(selected)
         return [
-            FacetOption(key, label, counts.get(key, 0), key in chosen)
+            FacetOption(key, label, replica.count(within, group, str(keys[key])),
+                        key in chosen)
             for key, label in vocab.of(attr).items()
         ]
 
-    by_type = _count_by(session, SearchDoc.offer_type, conditions.without("type"))
-    by_region = _count_by(session, SearchDoc.region_id, conditions.without("region"))
+    region_ids = {slug: region_id for slug, (region_id, _name) in vocab.regions.items()}
     facets = {
-        "type": options("types", by_type, query.types),
-        "region": options(
-            "region",
-            {slug: by_region.get(region_id, 0)
-             for slug, (region_id, _name) in vocab.regions.items()},
-            [query.region] if query.region else [],
-        ),
+        "type": options("type", "types", {k: k for k in vocab.types}, query.types),
+        "region": options("region", "region", region_ids,
+                          [query.region] if query.region else []),
     }
     for facet, attr in FACET_ATTRS.items():
-        counts = _count_facet(session, facet, conditions.without(facet))
-        facets[facet] = options(attr, counts, getattr(query, attr))
-    places_left = session.scalar(
-        select(func.count())
-        .select_from(SearchDoc)
-        .where(*conditions.without("places_left"), SearchDoc.has_places.is_(True))
-    )
-    return facets, places_left or 0
+        keys = vocab.of(attr)
+        facets[facet] = options(facet, attr, {k: k for k in keys}, getattr(query, attr))
+    places_left = replica.count(_all_but(base, groups, "places_left"), "places_left", "1")
+    return facets, places_left
 
 
 def search(
@@ -383,15 +254,10 @@ def search(
     ``geocoder``: the HTTP geocoder asked for places no company is in (``None``: none)."""
     vocab = vocabulary or Vocabulary.load(session)
     notes: list[str] = []
-    region_ids = [region_id for region_id, _name in vocab.regions.values()]
-    base: list[ColumnElement] = current_conditions(region_ids, today)
-
     terms = query_terms(query.text)
     if query.text and not terms:
         notes.append(_("„%(text)s“ ist zu allgemein für die Suche; es werden alle passenden "
                        "Angebote gezeigt.", text=query.text[:40]))
-    if terms:
-        base.append(_text_condition(session.connection().dialect.name, terms))
 
     place: Place | None = None
     place_error: str | None = None
@@ -402,30 +268,48 @@ def search(
         if place is None:
             place_error = _place_error(query, resolution.unavailable)
             suggestions = places.suggestions(session, query.place)
+
+    region_ids = [region_id for region_id, _name in vocab.regions.values()]
+    with search_sync.current(session) as replica:
+        base = replica.live(region_ids, today)
+        if terms:
+            base = base & replica.text(terms.exact, terms.prefix)
+        if place is not None:
+            base = replica.within(place.lat, place.lon, query.radius_km, base)
+        groups = _filter_groups(replica, query, vocab)
+        hits = _all_but(base, groups, None)
+
+        total = len(hits)
+        pages = max(1, math.ceil(min(total, RESULT_CAP) / PAGE_SIZE))
+        page = query.page
+        if page > pages:
+            if total:
+                notes.append(_("Diese Seite gibt es nicht (mehr); hier ist die letzte Seite."))
+            page = pages
+        offset = (page - 1) * PAGE_SIZE
+
+        ranks = search_order.ranks(replica, today, typed=bool(query.types))
+        distances: list[float] | None = None
+        if place is not None:
+            order = ORDER_DISTANCE
+            positions, distances = search_order.by_distance(
+                hits, replica.distances_to(place.lat, place.lon), replica.location.view(),
+                ranks, offset, PAGE_SIZE,
+            )
+        elif terms:
+            order = ORDER_RELEVANCE
+            positions = search_order.by_relevance(
+                hits, replica.title_words(terms.exact, terms.prefix), ranks, offset, PAGE_SIZE
+            )
         else:
-            _ensure_sqlite_math(session)
-            base.extend(_distance_conditions(place, query.radius_km))
+            order = ORDER_ROTATION
+            positions = search_order.by_rotation(hits, ranks, offset, PAGE_SIZE)
+        doc_ids = replica.doc_ids(positions)
+        facets, places_left_count = _facets(replica, query, base, groups, vocab)
 
-    conditions = _Conditions(base, _filter_groups(query, vocab))
-    total = session.scalar(
-        select(func.count()).select_from(
-            select(SearchDoc.id).where(*conditions.all()).limit(RESULT_CAP + 1).subquery()
-        )
-    ) or 0
-    pages = max(1, math.ceil(min(total, RESULT_CAP) / PAGE_SIZE))
-    page = query.page
-    if page > pages:
-        if total:
-            notes.append(_("Diese Seite gibt es nicht (mehr); hier ist die letzte Seite."))
-        page = pages
-
-    order, ids, distances = _page_of_ids(
-        session, conditions.all(), terms, place, today, (page - 1) * PAGE_SIZE
-    )
-    facets, places_left_count = _facets(session, query, conditions, vocab)
     return SearchResult(
         query=query.with_page(page),
-        items=_items(session, ids, distances, vocab, today),
+        items=_items(session, doc_ids, distances, vocab, today),
         total=total,
         page=page,
         pages=pages,

@@ -21,7 +21,7 @@ from datetime import date
 from typing import Any
 
 import nh3
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ..models import (
@@ -34,9 +34,9 @@ from ..models import (
     TargetGroup,
     TrainingOccupation,
 )
+from ..models.base import utcnow
 from ..models.host import get_customer
-from ..models.search import FTS_TABLE
-from . import places, publication, recurrence, snapshots
+from . import places, publication, recurrence, search_sync, snapshots
 from .text import normalise
 
 ROTATION_MODULUS = 2_147_483_647
@@ -229,6 +229,7 @@ def remove_offer(session: Session, offer_id: int) -> bool:
         return False
     session.delete(doc)
     session.flush()
+    search_sync.written(session)
     return True
 
 
@@ -249,6 +250,7 @@ def refresh_offer(
         session.add(doc)
     for key, value in values.items():
         setattr(doc, key, value)
+    doc.indexed_at = utcnow()  # always an UPDATE, so the change log hears of facet-only changes
     current = {(f.facet, f.key): f for f in doc.facets}
     for pair, facet in current.items():
         if pair not in facets:
@@ -256,6 +258,7 @@ def refresh_offer(
     for facet, key in sorted(facets - set(current)):
         doc.facets.append(SearchFacet(facet=facet, key=key))
     session.flush()
+    search_sync.written(session)
     return doc
 
 
@@ -284,9 +287,7 @@ def rebuild_all(session: Session) -> int:
             session.expunge(obj)
     session.execute(delete(SearchFacet))
     session.execute(delete(SearchDoc))
-    bind = session.connection()
-    if bind.dialect.name == "sqlite":
-        session.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')"))
+    search_sync.written(session)
     names = Names(session)
     offers = session.scalars(
         select(Offer)

@@ -1,40 +1,52 @@
-"""The order of the portal's search results: the same on SQLite and PostgreSQL, fair by day.
+"""The order of the portal's search results: fair by day, the same on SQLite and PostgreSQL.
 
 Order
-    * With a place: by distance ("as the crow flies", haversine in SQL after a bounding-box
-      prefilter that the ``lat, lon`` index serves).
+    * With a place: by distance ("as the crow flies"), ties by the day's rotation.
     * Else with a text: by relevance, which here means how many of the query's words stand in
-      the offer's title. Neither FTS5's bm25 nor PostgreSQL's ts_rank is used for the order:
-      they disagree with each other, and both reward long texts and repeated words, i.e. data
-      volume, which the portal must not favour. Ties (and so most of the order) follow the
-      daily rotation.
+      the offer's title. No bm25 or ts_rank: both reward long texts and repeated words, i.e.
+      data volume, which the portal must not favour. Ties follow the daily rotation.
     * Else the daily rotation, which is fair by construction: companies take turns, not offers.
-      Round 1 holds every matching company's first offer, round 2 the second ones, and so on, so
-      a company with ten offers cannot push nine others off page 1. Within a round the
-      companies stand in a fixed order (a hash of the profile id) that starts at a different
-      place each day, moving on by one page (20 companies) a day; over N/20 days every company
-      is on page 1 equally often, whatever its size or number of offers. Which of a company's
-      offers comes first changes daily (an affine map of the offer's hash, seeded by the date).
+      Round 1 holds every company's first offer, round 2 the second ones, and so on, so a
+      company with ten offers cannot push nine others off page 1. Within a round the companies
+      stand in a fixed order (a hash of the profile id) that starts 20 companies (one page)
+      further each day, so over N/20 days every company leads page 1 equally often, whatever
+      its size or number of offers. Which of a company's offers comes first changes daily (an
+      affine map of the offer's hash, seeded by the date).
     Remaining ties fall to the offer id, so the order is total and pages never overlap.
+
+Rounds are counted over all current offers of a company, or, when the search names offer types,
+over its offers of the same type: so in the Ferienjob list a company's one Ferienjob is in round
+1 even if it has nine other offers. (Other offer-level filters, e.g. target group, use the plain
+rounds; fairness there holds on average over the days, not page by page.)
+
+The ranks are computed for the whole replica once a day and after changes, with numpy; then
+any filtered set is put in order by walking the ranks (many hits) or sorting its own (few
+hits), both without work that grows with the data beyond the hits.
 """
 
 from __future__ import annotations
 
 import hashlib
+import time
+from dataclasses import dataclass
 from datetime import date
-from functools import reduce
-from operator import add
 
-from sqlalchemy import BigInteger, Select, case, cast, func, literal, select
-from sqlalchemy.sql.elements import ColumnElement
+import numpy as np
+from pyroaring import BitMap
 
-from ..models import SearchDoc
 from .search_index import ROTATION_MODULUS
 from .search_query import PAGE_SIZE
-from .text import QueryTerms
+from .search_replica import Replica, positions_of
+
+UNRANKED = 1 << 40
+"""Rank of a position added since the ranks were computed: after all ranked ones, by position."""
+_RANK_BITS = 42  # every rank, UNRANKED + position included, is below 2**42
+RECOMPUTE_FACTOR = 50
+"""After a change, ranks are recomputed at most once per 50 × the time the last computation
+took, so keeping them costs at most ~2 % of a worker however often companies publish."""
 
 
-def _day_seed(day: date) -> tuple[int, int]:
+def day_seed(day: date) -> tuple[int, int]:
     """(a, b) of the day's affine map ``x -> (a*x + b) mod p``: a new shuffle every day."""
     digest = hashlib.sha256(f"kwis_job:day:{day.isoformat()}".encode()).digest()
     a = 1 + int.from_bytes(digest[:8], "big") % (ROTATION_MODULUS - 1)
@@ -42,49 +54,136 @@ def _day_seed(day: date) -> tuple[int, int]:
     return a, b
 
 
-def _daily(column, seed: tuple[int, int]) -> ColumnElement:
-    a, b = seed
-    return (cast(column, BigInteger) * literal(a, BigInteger) + literal(b, BigInteger)) % (
-        ROTATION_MODULUS
+@dataclass(frozen=True)
+class Ranks:
+    rank: np.ndarray
+    """Rank by position (``UNRANKED`` for retired positions)."""
+    by_rank: np.ndarray
+    """Alive positions in rank order."""
+    day: date
+    stamp: int
+    computed_at: float
+    seconds: float
+
+    def of(self, positions: np.ndarray) -> np.ndarray:
+        known = positions < len(self.rank)
+        return np.where(known, self.rank[np.minimum(positions, len(self.rank) - 1)],
+                        UNRANKED + positions) if len(self.rank) else UNRANKED + positions
+
+
+def _daily_offer_keys(replica: Replica, positions: np.ndarray, day: date) -> np.ndarray:
+    a, b = day_seed(day)
+    # a, b and the rotation are below 2**31, so a*x + b stays below 2**63: exact in int64
+    return (replica.rotation.view()[positions] * a + b) % ROTATION_MODULUS
+
+
+def _compute(replica: Replica, day: date, typed: bool) -> Ranks:
+    started = time.perf_counter()
+    positions = positions_of(replica.alive)
+    rank = np.full(replica.size, UNRANKED, dtype=np.int64)
+    if len(positions) == 0:
+        return Ranks(rank, positions, day, replica.stamp, time.monotonic(), 0.0)
+    company = replica.company.view()[positions].astype(np.int64)
+    offer_id = replica.offer_id.view()[positions]
+    group = company * (len(replica.type_keys) + 1) + replica.type_index.view()[positions] \
+        if typed else company
+    # round: the place of each offer among its company's (or company-and-type's) offers today
+    by_group = np.lexsort((offer_id, _daily_offer_keys(replica, positions, day), group))
+    sorted_group = group[by_group]
+    starts = np.ones(len(by_group), dtype=bool)
+    starts[1:] = sorted_group[1:] != sorted_group[:-1]
+    first = np.maximum.accumulate(np.where(starts, np.arange(len(by_group)), 0))
+    rounds = np.empty(len(by_group), dtype=np.int64)
+    rounds[by_group] = np.arange(len(by_group)) - first
+    # turn: the company's place in the fixed company order, moved on by one page a day
+    companies = np.unique(company)
+    company_rotation = np.array(replica.company_rotation, dtype=np.int64)[companies]
+    fixed_order = np.lexsort((companies, company_rotation))
+    place = np.empty(len(companies), dtype=np.int64)
+    place[fixed_order] = np.arange(len(companies))
+    turns = (place - day.toordinal() * PAGE_SIZE) % len(companies)
+    turn = turns[np.searchsorted(companies, company)]
+    order = np.lexsort((offer_id, turn, rounds))
+    by_rank = positions[order]
+    rank[by_rank] = np.arange(len(by_rank))
+    return Ranks(rank, by_rank, day, replica.stamp, time.monotonic(),
+                 time.perf_counter() - started)
+
+
+def ranks(replica: Replica, day: date, typed: bool = False) -> Ranks:
+    """The day's ranks, recomputed when the day changed, or after changes when due."""
+    key = f"ranks:{typed}"
+    current: Ranks | None = replica._caches.get(key, (None, None))[1]
+    due = (
+        current is None
+        or current.day != day
+        or (current.stamp != replica.stamp
+            and time.monotonic() - current.computed_at >= RECOMPUTE_FACTOR * current.seconds)
     )
+    if due:
+        current = _compute(replica, day, typed)
+        replica._caches[key] = (None, current)
+    return current
 
 
-def title_score(terms: QueryTerms) -> ColumnElement:
-    """How many query words stand in the title (the same number on every engine)."""
-    patterns = [f"% {t} %" for t in terms.exact] + ([f"% {terms.prefix}%"] if terms.prefix else [])
-    return reduce(
-        add, (case((SearchDoc.title_terms.like(p), 1), else_=0) for p in patterns), literal(0)
-    )
+# --- putting a filtered set in order ---------------------------------------------------------
 
 
-def rotation_order(conditions: list[ColumnElement], day: date) -> Select:
-    """Ids in the day's rotation: companies take turns (see the module docstring)."""
-    seed = _day_seed(day)
-    ranked = (
-        select(
-            SearchDoc.id.label("id"),
-            func.row_number()
-            .over(partition_by=SearchDoc.profile_id,
-                  order_by=(_daily(SearchDoc.rotation, seed), SearchDoc.id))
-            .label("round"),
-            func.dense_rank()
-            .over(order_by=(SearchDoc.company_rotation, SearchDoc.profile_id))
-            .label("pos"),
-        )
-        .where(*conditions)
-        .subquery("ranked")
-    )
-    counted = select(
-        ranked.c.id, ranked.c.round, ranked.c.pos, func.max(ranked.c.pos).over().label("n")
-    ).subquery("counted")
-    shift = day.toordinal() * PAGE_SIZE
-    turn = (counted.c.pos - 1 + counted.c.n - literal(shift, BigInteger) % counted.c.n) % (
-        counted.c.n
-    )
-    return select(counted.c.id).order_by(counted.c.round, turn, counted.c.id)
+def _top(positions: np.ndarray, keys: np.ndarray, offset: int, count: int) -> np.ndarray:
+    """``positions[offset:offset+count]`` in the order of ``keys`` (all distinct)."""
+    need = offset + count
+    if need < len(keys):
+        chosen = np.argpartition(keys, need - 1)[:need]
+        chosen = chosen[np.argsort(keys[chosen], kind="stable")]
+    else:
+        chosen = np.argsort(keys, kind="stable")
+    return positions[chosen[offset:need]]
 
 
-def tie_breaks(day: date) -> tuple:
-    """What orders equal distances or scores: the day's rotation, then the offer id."""
-    seed = _day_seed(day)
-    return _daily(SearchDoc.company_rotation, seed), _daily(SearchDoc.rotation, seed), SearchDoc.id
+def by_rotation(hits: BitMap, order: Ranks, offset: int, count: int) -> list[int]:
+    """Positions ``offset`` to ``offset + count`` of ``hits`` in the day's rotation."""
+    total = len(hits)
+    if offset >= total:
+        return []
+    need = offset + count
+    ranked = len(order.by_rank)
+    if ranked and total * 8 >= ranked:  # many hits: walk the day's order until enough are found
+        found: list[int] = []
+        step = max(256, int(need * ranked / total * 1.25))
+        start = 0
+        while len(found) < need and start < ranked:
+            found.extend(p for p in order.by_rank[start:start + step].tolist() if p in hits)
+            start += step
+        if len(found) < need:  # added since the ranks were computed: last, by position
+            found.extend(hits.iter_equal_or_larger(len(order.rank)))
+        return found[offset:need]
+    positions = positions_of(hits)
+    return _top(positions, order.of(positions), offset, count).tolist()
+
+
+def by_relevance(
+    hits: BitMap, title_words: list[BitMap], order: Ranks, offset: int, count: int
+) -> list[int]:
+    """By the number of query words in the title (more first), then by rotation."""
+    scored = hits & BitMap.union(*title_words)
+    positions = positions_of(scored)
+    score = np.zeros(len(positions), dtype=np.int64)
+    for word in title_words:
+        score[np.searchsorted(positions, positions_of(word & scored))] += 1
+    keys = ((len(title_words) - score) << _RANK_BITS) + order.of(positions)
+    page = _top(positions, keys, offset, count).tolist()
+    if len(page) < count:
+        rest = hits - scored
+        page += by_rotation(rest, order, max(0, offset - len(positions)), count - len(page))
+    return page
+
+
+def by_distance(
+    hits: BitMap, km: np.ndarray, location: np.ndarray, order: Ranks, offset: int, count: int
+) -> tuple[list[int], list[float]]:
+    """Nearest first (to the metre), then by rotation; with the distances in km."""
+    positions = positions_of(hits)
+    distance = km[location[positions]]
+    metres = np.minimum(np.round(distance * 1000), (1 << 20) - 1).astype(np.int64)
+    page = _top(positions, (metres << _RANK_BITS) + order.of(positions), offset, count)
+    return page.tolist(), km[location[page]].tolist()

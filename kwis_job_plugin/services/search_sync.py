@@ -1,0 +1,140 @@
+"""Keep each process's search replica (``services/search_replica.py``) in step with the database.
+
+Before every search, ``current`` reads the newest ``seq`` of the change log (migration 0004; one
+index lookup) and applies the offers logged since the replica's own ``seq``: their old
+positions retire, their current rows (if any) are added. A replica loads whole when it is new,
+when the log no longer reaches back to it (it keeps 10,000 changes), when the log is behind it
+(the database was replaced), or when a quarter of its positions are retired.
+
+A transaction that has itself written the index and not committed yet (tests, scripts; never a
+portal request, which only reads) gets a throwaway replica built from what it sees, so the
+shared one never holds writes that might still roll back. ``search_index`` marks such sessions
+with ``written``.
+
+One replica per engine and process; each is used under its lock.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from sqlalchemy import event, func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from ..models import SearchChange, SearchDoc, SearchFacet
+from .search_replica import DocRow, Replica
+
+CHUNK = 20_000
+"""Documents read per query when loading (bounded memory at any size)."""
+_WRITTEN = "kwis_job_search_written"
+
+
+@dataclass
+class _Slot:
+    lock: threading.RLock
+    replica: Replica | None = None
+
+
+_slots: weakref.WeakKeyDictionary[Engine, _Slot] = weakref.WeakKeyDictionary()
+_slots_lock = threading.Lock()
+
+
+def written(session: Session) -> None:
+    """Note that ``session``'s transaction changed the index (until it commits or rolls back)."""
+    if session.info.get(_WRITTEN):
+        return
+    session.info[_WRITTEN] = True
+
+    def clear(*_args) -> None:
+        session.info.pop(_WRITTEN, None)
+
+    event.listen(session, "after_commit", clear, once=True)
+    event.listen(session, "after_rollback", clear, once=True)
+
+
+@contextmanager
+def current(session: Session) -> Iterator[Replica]:
+    """The replica as of this moment, locked for the caller's use."""
+    if session.info.get(_WRITTEN):
+        replica = Replica()
+        replica.version = _latest(session)[0]
+        _load(session, replica, None)
+        yield replica
+        return
+    engine = session.get_bind()
+    with _slots_lock:
+        slot = _slots.get(engine)
+        if slot is None:
+            slot = _slots[engine] = _Slot(threading.RLock())
+    with slot.lock:
+        slot.replica = _sync(session, slot.replica)
+        with slot.replica.lock:
+            yield slot.replica
+
+
+def _latest(session: Session) -> tuple[int, int | None]:
+    newest, oldest = session.execute(
+        select(func.max(SearchChange.seq), func.min(SearchChange.seq))
+    ).one()
+    return newest or 0, oldest
+
+
+def _sync(session: Session, replica: Replica | None) -> Replica:
+    newest, oldest = _latest(session)
+    if replica is not None and newest == replica.version:
+        return replica
+    whole = (
+        replica is None
+        or newest < replica.version
+        or (oldest is not None and oldest > replica.version + 1)
+        or replica.retired > max(1_000, replica.size // 4)
+    )
+    if whole:
+        fresh = Replica(newest)
+        _load(session, fresh, None)
+        return fresh
+    offer_ids = sorted(set(session.scalars(
+        select(SearchChange.offer_id).where(SearchChange.seq > replica.version)
+    )))
+    for offer_id in offer_ids:
+        replica.remove(offer_id)
+    for start in range(0, len(offer_ids), 500):
+        _load(session, replica, SearchDoc.offer_id.in_(offer_ids[start:start + 500]))
+    replica.version = newest
+    return replica
+
+
+def _load(session: Session, replica: Replica, condition: ColumnElement | None) -> None:
+    """Add the documents matching ``condition`` (all if ``None``), ``CHUNK`` at a time."""
+    after = 0
+    while True:
+        where = [SearchDoc.id > after] + ([condition] if condition is not None else [])
+        docs = session.execute(
+            select(
+                SearchDoc.id, SearchDoc.offer_id, SearchDoc.profile_id, SearchDoc.region_id,
+                SearchDoc.offer_type, SearchDoc.lat, SearchDoc.lon, SearchDoc.has_places,
+                SearchDoc.expires_on, SearchDoc.rotation, SearchDoc.company_rotation,
+                SearchDoc.title_terms, SearchDoc.terms,
+            ).where(*where).order_by(SearchDoc.id).limit(CHUNK)
+        ).all()
+        if not docs:
+            return
+        ids = [doc.id for doc in docs]
+        facets: dict[int, list[tuple[str, str]]] = {}
+        for doc_id, facet, key in session.execute(
+            select(SearchFacet.doc_id, SearchFacet.facet, SearchFacet.key).where(
+                # a whole load reads a dense range; a few changed documents are named
+                SearchFacet.doc_id.between(ids[0], ids[-1]) if condition is None
+                else SearchFacet.doc_id.in_(ids)
+            )
+        ):
+            facets.setdefault(doc_id, []).append((facet, key))
+        for doc in docs:
+            replica.put(DocRow(*doc, facets=tuple(facets.get(doc.id, ()))))
+        after = docs[-1].id
