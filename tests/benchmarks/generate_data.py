@@ -44,7 +44,6 @@ from kwis_job_plugin.models import (
     TrainingOccupation,
 )
 from kwis_job_plugin.models.profile import profile_benefit, profile_field, profile_occupation
-from kwis_job_plugin.models.search import FTS_TABLE
 from kwis_job_plugin.services import search_index
 from kwis_job_plugin.services import text as text_service
 from kwis_job_plugin.services.regions import create_region
@@ -272,7 +271,7 @@ def generate(engine: Engine, n_offers: int, n_companies: int, today: date) -> di
         _insert(conn, Offer.__table__, offers)
         _insert(conn, offer_field, o_fields)
         _insert(conn, offer_target_group, o_groups)
-        _insert(conn, SearchDoc.__table__, docs)  # SQLite: the FTS5 triggers fill the index
+        _insert(conn, SearchDoc.__table__, docs)  # the trigger logs them (migration 0004)
         _insert(conn, SearchFacet.__table__, facets)
         if conn.dialect.name == "postgresql":
             for table in ("customer", "kwis_job_employer_profile", "kwis_job_offer",
@@ -281,10 +280,6 @@ def generate(engine: Engine, n_offers: int, n_companies: int, today: date) -> di
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                     f"(SELECT max(id) FROM {table}))"
                 ))
-    with engine.begin() as conn:
-        if conn.dialect.name == "sqlite":
-            conn.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')"))
-            conn.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')"))
     # Planner statistics, as autovacuum (PostgreSQL) or "PRAGMA optimize" (SQLite) would keep.
     with engine.connect() as conn:
         if conn.dialect.name == "postgresql":
