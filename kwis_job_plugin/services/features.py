@@ -6,7 +6,7 @@ server sees a switch at once.
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import Row, and_, select, text
 from sqlalchemy.orm import Session
 
 from ..config import FEATURE_KEYS, FEATURES
@@ -52,15 +52,32 @@ def states(session: Session, region_id: int) -> dict[str, bool]:
 
 def enabled_region_ids(session: Session, feature: str) -> set[int]:
     _check(feature)
-    region_ids = set(session.scalars(select(Region.id)))
-    overrides = dict(
-        session.execute(
-            select(FeatureSwitch.region_id, FeatureSwitch.enabled).where(
-                FeatureSwitch.feature_key == feature
-            )
-        ).all()
-    )
-    return {r for r in region_ids if overrides.get(r, _DEFAULTS[feature])}
+    rows = session.execute(
+        select(Region.id, FeatureSwitch.enabled).outerjoin(
+            FeatureSwitch,
+            and_(FeatureSwitch.region_id == Region.id, FeatureSwitch.feature_key == feature),
+        )
+    ).all()
+    default = _DEFAULTS[feature]
+    return {region_id for region_id, enabled in rows if (default if enabled is None else enabled)}
+
+
+_REGIONS_WITH = text(
+    "SELECT r.id, r.slug, r.name, f.enabled FROM kwis_job_region r "
+    "LEFT JOIN kwis_job_feature_switch f ON f.region_id = r.id AND f.feature_key = :feature "
+    "ORDER BY r.name, r.id"
+)
+
+
+def regions_with(session: Session, feature: str) -> list[Row]:
+    """(id, slug, name) of the regions with ``feature`` on, by name. Plain SQL: the portal
+    asks on every request."""
+    _check(feature)
+    default = _DEFAULTS[feature]
+    return [
+        row for row in session.execute(_REGIONS_WITH, {"feature": feature})
+        if (default if row.enabled is None else row.enabled)
+    ]
 
 
 def set_enabled(

@@ -5,6 +5,11 @@ only): a postcode is the centroid of the customers with that postcode, a town th
 the customers in that town. Only for places no company is in, and only when one is configured
 (``GeocoderSettings``, passed in by the views), a Nominatim-compatible geocoder over HTTP is
 asked (see ``geocoder``: cached, throttled, Germany only). No Flask here.
+
+The centroids are averages over the whole customer table, which the plug-in may not index (it
+is the host's); so each process remembers what it found for ``CENTROID_TTL``. That is the one
+thing here kept in process memory, on purpose: a postcode's centre moves by metres when a
+company moves, and two workers disagreeing about it for ten minutes changes no search visibly.
 """
 
 from __future__ import annotations
@@ -12,7 +17,10 @@ from __future__ import annotations
 import difflib
 import math
 import re
+import threading
+import time
 import unicodedata
+import weakref
 from collections import Counter
 from dataclasses import dataclass
 
@@ -29,6 +37,9 @@ EARTH_RADIUS_KM = 6371.0088
 
 POSTCODE = re.compile(r"(?<!\d)(\d{5})(?!\d)")
 MAX_PLACE_LENGTH = 120
+CENTROID_TTL = 600.0
+"""Seconds a process reuses a centroid it computed (see the module docstring)."""
+_CENTROIDS_KEPT = 2_000
 
 
 @dataclass(frozen=True)
@@ -164,7 +175,7 @@ def find(
     raw = _clean(text)
     if not raw:
         return Resolution(None)
-    found = _from_customers(session, raw)
+    found = _remembered(session, raw)
     if found is not None or geocoder is None:
         return Resolution(found)
     answer = http_geocoder.lookup_with(session, raw, geocoder)
@@ -173,6 +184,27 @@ def find(
     match = POSTCODE.search(raw)
     return Resolution(Place(answer.result.lat, answer.result.lon, raw,
                             match.group(1) if match else None))
+
+
+_centroids: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_centroids_lock = threading.Lock()
+
+
+def _remembered(session: Session, raw: str) -> Place | None:
+    """``_from_customers``, remembered per engine for ``CENTROID_TTL`` seconds."""
+    engine = session.get_bind()
+    key, now = fold(raw) + "|" + raw, time.monotonic()
+    with _centroids_lock:
+        known = _centroids.setdefault(engine, {})
+        hit = known.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    found = _from_customers(session, raw)
+    with _centroids_lock:
+        if len(known) >= _CENTROIDS_KEPT:
+            known.clear()
+        known[key] = (now + CENTROID_TTL, found)
+    return found
 
 
 def _from_customers(session: Session, raw: str) -> Place | None:

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from pyroaring import BitMap
-from sqlalchemy import or_, select
+from sqlalchemy import Date, bindparam, or_, text
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -145,10 +145,11 @@ def _place_error(query: SearchQuery, unavailable: bool = False) -> str:
              "Die Ergebnisse unten sind ohne Umkreis.", place=raw)
 
 
-_CARD_COLUMNS = (
-    SearchDoc.id, SearchDoc.offer_id, SearchDoc.offer_slug, SearchDoc.title, SearchDoc.offer_type,
-    SearchDoc.company_name, SearchDoc.company_slug, SearchDoc.postcode, SearchDoc.city,
-    SearchDoc.next_start, SearchDoc.yearly_window, SearchDoc.places,
+_CARDS = text(
+    "SELECT id, offer_id, offer_slug, title, offer_type, company_name, company_slug, postcode,"
+    " city, next_start, yearly_window, places FROM kwis_job_search_doc WHERE id IN :ids"
+).bindparams(bindparam("ids", expanding=True)).columns(
+    next_start=Date()  # SQLite returns dates as text unless told
 )
 
 
@@ -157,8 +158,11 @@ def _items(
     today: date,
 ) -> list[SearchItem]:
     """The cards of one page, read by primary key (a document deleted since the replica was
-    synced is simply left out)."""
-    rows = {r.id: r for r in session.execute(select(*_CARD_COLUMNS).where(SearchDoc.id.in_(ids)))}
+    synced is simply left out). Plain SQL: this runs on every search, and an ORM or Core
+    statement costs more to prepare than to run here."""
+    if not ids:
+        return []
+    rows = {r.id: r for r in session.execute(_CARDS, {"ids": ids})}
     return [
         item_of(rows[doc_id], vocab.types.get(rows[doc_id].offer_type, rows[doc_id].offer_type),
                 today, distances[i] if distances else None)

@@ -10,15 +10,15 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from babel.numbers import format_decimal
-from sqlalchemy import select
+from babel.numbers import get_group_symbol
 from sqlalchemy.orm import Session
 
 from ..i18n import get_locale
 from ..i18n import gettext as _
-from ..models import Benefit, OccupationalField, OfferType, Region, TargetGroup, TrainingOccupation
+from ..models import Benefit, OccupationalField, OfferType, TargetGroup, TrainingOccupation
 from . import features, places, taxonomy
 from .input_checks import single_line
 
@@ -134,19 +134,17 @@ class Vocabulary:
 
     @classmethod
     def load(cls, session: Session) -> Vocabulary:
-        region_ids = features.enabled_region_ids(session, "portal")
-        regions = session.execute(
-            select(Region.slug, Region.id, Region.name)
-            .where(Region.id.in_(region_ids))
-            .order_by(Region.name)
-        ).all()
+        regions = features.regions_with(session, "portal")
+        types, target_groups, fields, occupations, benefits = taxonomy.active_names_of(
+            session, OfferType, TargetGroup, OccupationalField, TrainingOccupation, Benefit
+        )
         return cls(
-            types=taxonomy.active_names(session, OfferType),
-            target_groups=taxonomy.active_names(session, TargetGroup),
-            fields=taxonomy.active_names(session, OccupationalField),
-            occupations=taxonomy.active_names(session, TrainingOccupation),
-            benefits=taxonomy.active_names(session, Benefit),
-            regions={slug: (region_id, name) for slug, region_id, name in regions},
+            types=types,
+            target_groups=target_groups,
+            fields=fields,
+            occupations=occupations,
+            benefits=benefits,
+            regions={r.slug: (r.id, r.name) for r in regions},
         )
 
     def of(self, attr: str) -> dict[str, str]:
@@ -285,4 +283,11 @@ def parse_query(
 
 def format_count(number: int) -> str:
     """A count in the reader's locale: 1.000 in German, 1,000 in English."""
-    return format_decimal(number, locale=get_locale())
+    return f"{number:,}".replace(",", _group_symbol(get_locale()))
+
+
+@lru_cache(maxsize=8)
+def _group_symbol(locale: str) -> str:
+    """Babel's thousands separator of ``locale`` (formatting a count through Babel each time
+    costs more than the rest of a result card)."""
+    return get_group_symbol(locale)

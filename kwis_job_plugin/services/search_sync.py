@@ -79,9 +79,12 @@ def current(session: Session) -> Iterator[Replica]:
 
 
 def _latest(session: Session) -> tuple[int, int | None]:
-    newest, oldest = session.execute(
-        select(func.max(SearchChange.seq), func.min(SearchChange.seq))
-    ).one()
+    # two scalar subqueries, not max() and min() in one select: each alone is one index probe,
+    # together SQLite would scan the log
+    newest, oldest = session.execute(select(
+        select(func.max(SearchChange.seq)).scalar_subquery(),
+        select(func.min(SearchChange.seq)).scalar_subquery(),
+    )).one()
     return newest or 0, oldest
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app, has_request_context
+from flask import current_app, g, has_request_context
 from kwis_hooks.types import HostContext, HostCustomer, HostUser
 from sqlalchemy.orm import Session
 
@@ -43,7 +43,13 @@ def customer() -> HostCustomer | None:
 
 
 def request_locale() -> str | None:
-    """The locale provider for ``i18n``: the host's answer during a request, else ``None``."""
+    """The locale provider for ``i18n``: the host's answer during a request, else ``None``.
+
+    Asked once per request and kept in ``g``: a page translates a hundred strings, and the
+    host's answer (content negotiation) does not change within a request."""
     if has_request_context() and EXTENSION_KEY in current_app.extensions:
-        return host().current_locale()
+        locale = g.get("kwis_job_locale")
+        if locale is None:
+            locale = g.kwis_job_locale = host().current_locale()
+        return locale
     return None
