@@ -110,12 +110,12 @@ def _crowd(companies: int, seed: int) -> Replica:
         for n in range(1 + rng.randint(0, 9)):
             offer_id += 1
             kind = "ferienjob" if n == 0 else rng.choice(["praktikum", "ausbildung"])
-            words = rng.sample(["holz", "metall", "glas", "optik", "team", "labor"], 2)
+            words = rng.sample(["holz", "metall", "glas", "optik", "team", "labor"], 3)
             replica.put(DocRow(
                 offer_id, offer_id, profile_id, 1, kind, 50.9 + rng.random() / 10,
                 11.5 + rng.random() / 10, rng.random() < 0.5, None,
                 rotation_of("offer", offer_id), rotation_of("profile", profile_id),
-                f" {words[0]} ", " ".join(words), (("field", rng.choice("abc")),),
+                f" {words[0]} {words[1]} ", " ".join(words), (("field", rng.choice("abc")),),
             ))
     return replica
 
@@ -160,12 +160,14 @@ def test_relevance_and_distance_pages_equal_a_plain_sort():
     rank = order.of(positions_of(replica.alive))
     rank_of = dict(zip(positions_of(replica.alive).tolist(), rank.tolist(), strict=True))
     hits = replica.text(("team",), None) | replica.text(("glas",), None)
-    words = replica.title_words(("team", "glas"), None)
-    score = {p: sum(p in w for w in words) for p in hits}
-    expected = sorted(hits, key=lambda p: (-score[p], rank_of[p]))
-    for offset in (0, 40, 400):
-        assert search_order.by_relevance(hits, words, order, offset, 20) == \
-            expected[offset:offset + 20]
+    for query in (("team",), ("team", "glas"), ("team", "glas", "holz"),
+                  ("team", "glas", "holz", "labor")):
+        words = replica.title_words(query, None)
+        score = {p: sum(p in w for w in words) for p in hits}
+        expected = sorted(hits, key=lambda p: (-score[p], rank_of[p]))
+        for offset in (0, 40, 400, len(hits) - 10):
+            assert search_order.by_relevance(hits, words, order, offset, 20) == \
+                expected[offset:offset + 20], (query, offset)
 
     km = replica.distances_to(50.95, 11.55)
     location = replica.location.view()
@@ -185,5 +187,7 @@ def test_in_a_type_view_each_company_leads_equally_whatever_its_other_offers():
     for day in (TODAY + timedelta(days=k) for k in range(30)):
         order = search_order.ranks(replica, day, typed=True)
         page = search_order.by_rotation(ferienjob, order, 0, 20)
+        walked = order.by_type[replica.type_number("ferienjob")]
+        assert search_order.by_rotation(ferienjob, order, 0, 20, within=walked) == page
         on_page_one.update(int(company[p]) for p in page)
     assert sorted(on_page_one.values()) == [10] * 60, "60 companies, 20 a day, 30 days"

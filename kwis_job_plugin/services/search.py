@@ -307,7 +307,10 @@ def search(
             )
         else:
             order = ORDER_ROTATION
-            positions = search_order.by_rotation(hits, ranks, offset, PAGE_SIZE)
+            one_type = replica.type_number(query.types[0]) if len(query.types) == 1 else None
+            positions = search_order.by_rotation(
+                hits, ranks, offset, PAGE_SIZE, within=ranks.by_type.get(one_type)
+            )
         doc_ids = replica.doc_ids(positions)
         facets, places_left_count = _facets(replica, query, base, groups, vocab)
 

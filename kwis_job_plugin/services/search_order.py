@@ -60,6 +60,9 @@ class Ranks:
     """Rank by position (``UNRANKED`` for retired positions)."""
     by_rank: np.ndarray
     """Alive positions in rank order."""
+    by_type: dict[int, np.ndarray]
+    """Per type index, its positions in rank order (typed ranks only): a type's list is what a
+    search for that type walks, densely."""
     day: date
     stamp: int
     computed_at: float
@@ -82,7 +85,7 @@ def _compute(replica: Replica, day: date, typed: bool) -> Ranks:
     positions = positions_of(replica.alive)
     rank = np.full(replica.size, UNRANKED, dtype=np.int64)
     if len(positions) == 0:
-        return Ranks(rank, positions, day, replica.stamp, time.monotonic(), 0.0)
+        return Ranks(rank, positions, {}, day, replica.stamp, time.monotonic(), 0.0)
     company = replica.company.view()[positions].astype(np.int64)
     offer_id = replica.offer_id.view()[positions]
     group = company * (len(replica.type_keys) + 1) + replica.type_index.view()[positions] \
@@ -106,7 +109,11 @@ def _compute(replica: Replica, day: date, typed: bool) -> Ranks:
     order = np.lexsort((offer_id, turn, rounds))
     by_rank = positions[order]
     rank[by_rank] = np.arange(len(by_rank))
-    return Ranks(rank, by_rank, day, replica.stamp, time.monotonic(),
+    by_type: dict[int, np.ndarray] = {}
+    if typed:
+        types = replica.type_index.view()[by_rank]
+        by_type = {int(t): by_rank[types == t] for t in np.unique(types)}
+    return Ranks(rank, by_rank, by_type, day, replica.stamp, time.monotonic(),
                  time.perf_counter() - started)
 
 
@@ -140,19 +147,24 @@ def _top(positions: np.ndarray, keys: np.ndarray, offset: int, count: int) -> np
     return positions[chosen[offset:need]]
 
 
-def by_rotation(hits: BitMap, order: Ranks, offset: int, count: int) -> list[int]:
-    """Positions ``offset`` to ``offset + count`` of ``hits`` in the day's rotation."""
+def by_rotation(
+    hits: BitMap, order: Ranks, offset: int, count: int, within: np.ndarray | None = None
+) -> list[int]:
+    """Positions ``offset`` to ``offset + count`` of ``hits`` in the day's rotation.
+
+    ``within``: a list in rank order known to contain every hit (a type's list), walked instead
+    of the whole order."""
     total = len(hits)
     if offset >= total:
         return []
     need = offset + count
-    ranked = len(order.by_rank)
-    if ranked and total * 8 >= ranked:  # many hits: walk the day's order until enough are found
+    walk = order.by_rank if within is None else within
+    if len(walk) and total * 8 >= len(walk):  # many hits: walk the order until enough are found
         found: list[int] = []
-        step = max(256, int(need * ranked / total * 1.25))
+        step = max(256, int(need * len(walk) / total * 1.25))
         start = 0
-        while len(found) < need and start < ranked:
-            found.extend(p for p in order.by_rank[start:start + step].tolist() if p in hits)
+        while len(found) < need and start < len(walk):
+            found.extend(p for p in walk[start:start + step].tolist() if p in hits)
             start += step
         if len(found) < need:  # added since the ranks were computed: last, by position
             found.extend(hits.iter_equal_or_larger(len(order.rank)))
@@ -161,10 +173,38 @@ def by_rotation(hits: BitMap, order: Ranks, offset: int, count: int) -> list[int
     return _top(positions, order.of(positions), offset, count).tolist()
 
 
+def _levels(hits: BitMap, words: list[BitMap]) -> list[BitMap]:
+    """``hits`` split by how many of ``words`` each has, most first (up to three words as set
+    operations; more words are rare and scored one by one in ``by_relevance``)."""
+    if len(words) == 1:
+        found = [hits & words[0]]
+    elif len(words) == 2:
+        both = hits & words[0] & words[1]
+        found = [both, (hits & (words[0] | words[1])) - both]
+    else:
+        a, b, c = words
+        three = hits & a & b & c
+        two = (hits & ((a & b) | (a & c) | (b & c))) - three
+        found = [three, two, (hits & (a | b | c)) - three - two]
+    scored = BitMap.union(*found)
+    return [*found, hits - scored]
+
+
 def by_relevance(
     hits: BitMap, title_words: list[BitMap], order: Ranks, offset: int, count: int
 ) -> list[int]:
     """By the number of query words in the title (more first), then by rotation."""
+    if len(title_words) <= 3:
+        page: list[int] = []
+        for level in _levels(hits, title_words):
+            if offset >= len(level):
+                offset -= len(level)
+                continue
+            page += by_rotation(level, order, offset, count - len(page))
+            offset = 0
+            if len(page) == count:
+                break
+        return page
     scored = hits & BitMap.union(*title_words)
     positions = positions_of(scored)
     score = np.zeros(len(positions), dtype=np.int64)

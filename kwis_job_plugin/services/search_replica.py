@@ -188,6 +188,10 @@ class Replica:
             self.type_keys.append(key)
         return index
 
+    def type_number(self, key: str) -> int | None:
+        """The index of an offer type in ``type_index`` (``None``: no document has it)."""
+        return self._type_index.get(key)
+
     def _location(self, lat: float | None, lon: float | None) -> int:
         if lat is None or lon is None or math.isnan(lat) or math.isnan(lon):
             return NOWHERE
