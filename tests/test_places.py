@@ -95,8 +95,8 @@ def test_distance_in_the_search_replica_equals_haversine_in_python():
     replica = Replica()
     towns = {"weimar": WEIMAR, "apolda": APOLDA, "eisenberg": EISENBERG, "berlin": BERLIN}
     for n, (lat, lon) in enumerate(towns.values(), start=1):
-        replica.put(DocRow(n, n, n, 1, "ferienjob", lat, lon, False, None, n, n, "", "", ()))
-    replica.put(DocRow(9, 9, 9, 1, "ferienjob", None, None, False, None, 9, 9, "", "", ()))
+        replica.put([DocRow(n, n, n, 1, "ferienjob", lat, lon, False, None, n, n, "", "", ())])
+    replica.put([DocRow(9, 9, 9, 1, "ferienjob", None, None, False, None, 9, 9, "", "", ())])
     km = replica.distances_to(*JENA)
     location = replica.location.view()
     for n, (lat, lon) in enumerate(towns.values()):

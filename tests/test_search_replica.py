@@ -111,12 +111,12 @@ def _crowd(companies: int, seed: int) -> Replica:
             offer_id += 1
             kind = "ferienjob" if n == 0 else rng.choice(["praktikum", "ausbildung"])
             words = rng.sample(["holz", "metall", "glas", "optik", "team", "labor"], 3)
-            replica.put(DocRow(
+            replica.put([DocRow(
                 offer_id, offer_id, profile_id, 1, kind, 50.9 + rng.random() / 10,
                 11.5 + rng.random() / 10, rng.random() < 0.5, None,
                 rotation_of("offer", offer_id), rotation_of("profile", profile_id),
                 f" {words[0]} {words[1]} ", " ".join(words), (("field", rng.choice("abc")),),
-            ))
+            )])
     return replica
 
 
@@ -141,8 +141,8 @@ def test_offers_added_after_the_ranks_come_last_by_position():
     order = search_order.ranks(replica, TODAY)
     search_order.RECOMPUTE_FACTOR, saved = 10**9, search_order.RECOMPUTE_FACTOR
     try:
-        replica.put(DocRow(10**6, 10**6, 999, 1, "ferienjob", None, None, False, None, 1, 1,
-                           "", "neu", ()))
+        replica.put([DocRow(10**6, 10**6, 999, 1, "ferienjob", None, None, False, None, 1, 1,
+                           "", "neu", ())])
         stale = search_order.ranks(replica, TODAY)
     finally:
         search_order.RECOMPUTE_FACTOR = saved

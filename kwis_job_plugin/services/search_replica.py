@@ -69,16 +69,30 @@ class _Column:
         self._fill = fill
         self.size = 0
 
-    def append(self, value) -> None:
-        if self.size == len(self._data):
-            grown = np.full(len(self._data) * 2, self._fill, dtype=self._data.dtype)
-            grown[: self.size] = self._data
+    def extend(self, values: Sequence) -> None:
+        end = self.size + len(values)
+        if end > len(self._data):
+            grown = np.full(max(end, len(self._data) * 2), self._fill, dtype=self._data.dtype)
+            grown[: self.size] = self._data[: self.size]
             self._data = grown
-        self._data[self.size] = value
-        self.size += 1
+        self._data[self.size:end] = values
+        self.size = end
 
     def view(self) -> np.ndarray:
         return self._data[: self.size]
+
+
+def _merge(index: dict, postings: dict[object, list[int]]) -> bool:
+    """Add ``postings`` to the bitmaps of ``index``; return whether a key was new."""
+    new = False
+    for key, positions in postings.items():
+        bitmap = index.get(key)
+        if bitmap is None:
+            index[key] = BitMap(positions)
+            new = True
+        else:
+            bitmap.update(positions)
+    return new
 
 
 def _union(bitmaps: Iterable[BitMap]) -> BitMap:
@@ -130,30 +144,42 @@ class Replica:
     def retired(self) -> int:
         return self.size - len(self.alive)
 
-    def put(self, row: DocRow) -> None:
-        """Add the current version of a document (retiring its previous one, if any)."""
-        self.remove(row.offer_id)
-        position = self.size
-        self.position_of[row.offer_id] = position
-        self.alive.add(position)
-        self.doc_id.append(row.doc_id)
-        self.offer_id.append(row.offer_id)
-        self.company.append(self._company(row.profile_id, row.company_rotation))
-        self.type_index.append(self._type(row.offer_type))
-        self.location.append(self._location(row.lat, row.lon))
-        self.expires.append(row.expires_on.toordinal() if row.expires_on else NO_EXPIRY)
-        self.rotation.append(row.rotation)
-        filters = [("type", row.offer_type), ("region", str(row.region_id)), *row.facets]
-        if row.has_places:
-            filters.append(("places_left", "1"))
-        for pair in filters:
-            self._member(self.filters, pair, position)
-        for term in set(row.terms.split()):
-            if self._member(self.terms, term, position):
-                self._sorted_terms = None
-        for term in set(row.title_terms.split()):
-            if self._member(self.title_terms, term, position):
-                self._sorted_title_terms = None
+    def put(self, rows: Sequence[DocRow]) -> None:
+        """Add the current versions of documents (retiring their previous ones, if any).
+
+        Postings are gathered in lists and merged into the bitmaps once per key: a whole load
+        costs a list append per posting, not a bitmap insert."""
+        for row in rows:
+            self.remove(row.offer_id)
+        start = self.size
+        filters: dict[tuple[str, str], list[int]] = {}
+        terms: dict[str, list[int]] = {}
+        title_terms: dict[str, list[int]] = {}
+        for position, row in enumerate(rows, start):
+            self.position_of[row.offer_id] = position
+            for pair in (("type", row.offer_type), ("region", str(row.region_id)), *row.facets):
+                filters.setdefault(pair, []).append(position)
+            if row.has_places:
+                filters.setdefault(("places_left", "1"), []).append(position)
+            for term in set(row.terms.split()):
+                terms.setdefault(term, []).append(position)
+            for term in set(row.title_terms.split()):
+                title_terms.setdefault(term, []).append(position)
+        self.doc_id.extend([r.doc_id for r in rows])
+        self.offer_id.extend([r.offer_id for r in rows])
+        self.company.extend([self._company(r.profile_id, r.company_rotation) for r in rows])
+        self.type_index.extend([self._type(r.offer_type) for r in rows])
+        self.location.extend([self._location(r.lat, r.lon) for r in rows])
+        self.expires.extend([r.expires_on.toordinal() if r.expires_on else NO_EXPIRY
+                             for r in rows])
+        self.rotation.extend([r.rotation for r in rows])
+        _merge(self.filters, filters)
+        if _merge(self.terms, terms):
+            self._sorted_terms = None
+        if _merge(self.title_terms, title_terms):
+            self._sorted_title_terms = None
+        if rows:
+            self.alive.add_range(start, start + len(rows))
         self.stamp += 1
 
     def remove(self, offer_id: int) -> bool:
@@ -163,16 +189,6 @@ class Replica:
         self.alive.discard(position)
         self.stamp += 1
         return True
-
-    @staticmethod
-    def _member(index: dict, key, position: int) -> bool:
-        """Add ``position`` under ``key``; return whether ``key`` is new."""
-        bitmap = index.get(key)
-        if bitmap is None:
-            index[key] = BitMap([position])
-            return True
-        bitmap.add(position)
-        return False
 
     def _company(self, profile_id: int, rotation: int) -> int:
         index = self.company_of_profile.get(profile_id)

@@ -116,9 +116,10 @@ def _sync(session: Session, replica: Replica | None) -> Replica:
 def _load(session: Session, replica: Replica, condition: ColumnElement | None) -> None:
     """Add the documents matching ``condition`` (all if ``None``), ``CHUNK`` at a time."""
     after = 0
+    connection = session.connection()  # Core rows: the ORM's result handling would double the cost
     while True:
         where = [SearchDoc.id > after] + ([condition] if condition is not None else [])
-        docs = session.execute(
+        docs = connection.execute(
             select(
                 SearchDoc.id, SearchDoc.offer_id, SearchDoc.profile_id, SearchDoc.region_id,
                 SearchDoc.offer_type, SearchDoc.lat, SearchDoc.lon, SearchDoc.has_places,
@@ -130,7 +131,7 @@ def _load(session: Session, replica: Replica, condition: ColumnElement | None) -
             return
         ids = [doc.id for doc in docs]
         facets: dict[int, list[tuple[str, str]]] = {}
-        for doc_id, facet, key in session.execute(
+        for doc_id, facet, key in connection.execute(
             select(SearchFacet.doc_id, SearchFacet.facet, SearchFacet.key).where(
                 # a whole load reads a dense range; a few changed documents are named
                 SearchFacet.doc_id.between(ids[0], ids[-1]) if condition is None
@@ -138,6 +139,5 @@ def _load(session: Session, replica: Replica, condition: ColumnElement | None) -
             )
         ):
             facets.setdefault(doc_id, []).append((facet, key))
-        for doc in docs:
-            replica.put(DocRow(*doc, facets=tuple(facets.get(doc.id, ()))))
+        replica.put([DocRow(*doc, facets=tuple(facets.get(doc.id, ()))) for doc in docs])
         after = docs[-1].id
