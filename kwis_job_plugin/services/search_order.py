@@ -119,8 +119,7 @@ def _compute(replica: Replica, day: date, typed: bool) -> Ranks:
 
 def ranks(replica: Replica, day: date, typed: bool = False) -> Ranks:
     """The day's ranks, recomputed when the day changed, or after changes when due."""
-    key = f"ranks:{typed}"
-    current: Ranks | None = replica._caches.get(key, (None, None))[1]
+    current: Ranks | None = replica.ranks.get(typed)
     due = (
         current is None
         or current.day != day
@@ -128,8 +127,7 @@ def ranks(replica: Replica, day: date, typed: bool = False) -> Ranks:
             and time.monotonic() - current.computed_at >= RECOMPUTE_FACTOR * current.seconds)
     )
     if due:
-        current = _compute(replica, day, typed)
-        replica._caches[key] = (None, current)
+        current = replica.ranks[typed] = _compute(replica, day, typed)
     return current
 
 

@@ -132,6 +132,9 @@ class Replica:
         self._location_lat: list[float] = []
         self._location_lon: list[float] = []
         self._caches: dict[str, tuple[int, object]] = {}
+        self.ranks: dict[bool, object] = {}
+        """The day's ranks (``search_order.ranks``), plain and by type; kept apart from the
+        caches because they outlive changes (recomputed when due, not at every change)."""
 
     # --- writing -------------------------------------------------------------------------------
 
