@@ -110,6 +110,19 @@ def test_distances_are_reported_and_within_the_radius(session, sw):
     assert result.place is not None and result.place.label == "07743 Jena"
 
 
+def test_my_location_searches_around_the_browsers_coordinates(session, sw):
+    by_postcode = run(session, {"ort": "07743", "umkreis": "5"})
+    centre = by_postcode.place
+    result = run(session, {"ort": f"{centre.lat:.5f},{centre.lon:.5f}", "umkreis": "5"})
+    assert result.place is not None and result.place.label == "Mein Standort"
+    assert result.place_error is None and result.order == search.ORDER_DISTANCE
+    assert [i.offer_id for i in result.items] == [i.offer_id for i in by_postcode.items]
+
+    wrong = run(session, {"ort": "95.1,11.6", "umkreis": "5"})
+    assert wrong.place is None and "keine gültigen Koordinaten" in wrong.place_error
+    assert wrong.order != search.ORDER_DISTANCE
+
+
 def test_facet_counts_ignore_their_own_selection(session, sw):
     result = run(session, {"art": "ferienjob"})
     types = {o.key: o.count for o in result.facets["type"] if o.count}

@@ -28,6 +28,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from ..models.host import customer_table
+from . import coordinates
 from . import geocoder as http_geocoder
 from .geocoder import GeocoderSettings
 from .input_checks import single_line
@@ -175,6 +176,11 @@ def find(
     raw = _clean(text)
     if not raw:
         return Resolution(None)
+    point = coordinates.parse(raw)
+    if point is not None:  # "Mein Standort", filled in by the browser
+        return Resolution(Place(point.lat, point.lon, coordinates.label()))
+    if coordinates.looks_like_coordinates(raw):
+        return Resolution(None)  # out of range: the search explains it
     found = _remembered(session, raw)
     if found is not None or geocoder is None:
         return Resolution(found)

@@ -34,7 +34,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from ..i18n import gettext as _
 from ..models import SearchDoc
-from . import places, recurrence, search_order, search_replica, search_sync
+from . import coordinates, places, recurrence, search_order, search_replica, search_sync
 from .geocoder import GeocoderSettings
 from .places import Place
 from .search_index import yearly_window
@@ -133,6 +133,9 @@ def _next_start(doc, today: date) -> date | None:
 
 def _place_error(query: SearchQuery, unavailable: bool = False) -> str:
     raw = query.place.strip()
+    wrong_coordinates = coordinates.problem(raw)
+    if wrong_coordinates:
+        return wrong_coordinates
     if raw.isdigit() and len(raw) != 5:
         return _("„%(place)s“ ist keine Postleitzahl: eine Postleitzahl hat fünf Ziffern. Die "
                  "Ergebnisse unten sind ohne Umkreis.", place=raw)
