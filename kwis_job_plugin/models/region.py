@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from .base import Base, Timestamps, utcnow
 
@@ -23,6 +31,16 @@ class Region(Timestamps, Base):
     review_rule: Mapped[str] = mapped_column(String(20), default="every_change")
     theme_color: Mapped[str | None] = mapped_column(String(7))
     contact_email: Mapped[str | None] = mapped_column(String(254))
+    # The portal's look in this region (``services/region_theme.py``; migration 0005). Colours
+    # are "#rrggbb" that white text can stand on; the logo is re-encoded like profile pictures
+    # and kept in the row, deferred, so listing regions never loads it.
+    theme_color_secondary: Mapped[str | None] = mapped_column(String(7))
+    logo_data: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    logo_content_type: Mapped[str | None] = mapped_column(String(40))
+    logo_width: Mapped[int | None] = mapped_column(Integer)
+    logo_height: Mapped[int | None] = mapped_column(Integer)
+    logo_sha256: Mapped[str | None] = mapped_column(String(64))
+    logo_alt: Mapped[str | None] = mapped_column(String(300))
 
     ags_prefixes: Mapped[list[RegionAgsPrefix]] = relationship(
         back_populates="region", cascade="all, delete-orphan", order_by="RegionAgsPrefix.prefix"

@@ -7,7 +7,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from ..config import FEATURE_KEYS, FEATURES
 from ..i18n import gettext as _
 from ..models import Region
-from ..services import features, profiles, regions, review
+from ..services import features, media, profiles, region_theme, regions, review
 from ..services.errors import NotFound, ValidationError
 from . import access, context
 from .templating import make_blueprint
@@ -15,9 +15,21 @@ from .templating import make_blueprint
 bp = make_blueprint("kwis_job_admin", __name__)
 
 
-@bp.get("/regionen")
-@access.admin
-def region_list():
+THEME_ENDPOINT = "kwis_job_admin.region_theme_save"
+THEME_MAX_REQUEST_BYTES = media.MAX_UPLOAD_BYTES + 256 * 1024
+
+
+@bp.url_value_preprocessor
+def _limit_theme_upload(endpoint, _values) -> None:
+    """Cap the body of the region look form (one logo) before the CSRF check reads it."""
+    if endpoint == THEME_ENDPOINT:
+        limit = request.max_content_length
+        if limit is None or limit > THEME_MAX_REQUEST_BYTES:
+            request.max_content_length = THEME_MAX_REQUEST_BYTES
+
+
+def _render_regions(theme_errors: dict[int, dict[str, str]] | None = None,
+                    theme_input: dict[int, dict[str, str]] | None = None, status: int = 200):
     session = context.db()
     all_regions = regions.all_regions(session)
     return render_template(
@@ -26,7 +38,45 @@ def region_list():
         regions=all_regions,
         features=FEATURES,
         states={r.id: features.states(session, r.id) for r in all_regions},
-    )
+        theme_errors=theme_errors or {},
+        theme_input=theme_input or {},
+        min_contrast=region_theme.MIN_CONTRAST,
+    ), status
+
+
+@bp.get("/regionen")
+@access.admin
+def region_list():
+    return _render_regions()
+
+
+@bp.post("/regionen/<int(max=2147483647):region_id>/darstellung")
+@access.admin
+def region_theme_save(region_id: int):
+    """The region's look on the portal: colours checked for contrast, logo re-encoded."""
+    session = context.db()
+    region = session.get(Region, region_id)
+    if region is None:
+        abort(404)
+    upload = request.files.get("logo")
+    logo = upload.read(media.MAX_UPLOAD_BYTES + 1) if upload and upload.filename else None
+    form = {key: request.form.get(key, "") for key in
+            ("theme_color", "theme_color_secondary", "logo_alt")}
+    try:
+        region_theme.update_theme(
+            session, region,
+            theme_color=form["theme_color"],
+            theme_color_secondary=form["theme_color_secondary"],
+            logo=logo,
+            logo_alt=form["logo_alt"],
+            remove_logo=request.form.get("remove_logo") == "1",
+        )
+    except ValidationError as exc:
+        session.rollback()
+        return _render_regions({region_id: exc.errors}, {region_id: form}, 422)
+    session.commit()
+    flash(_("Die Darstellung von %(region)s im Portal ist gespeichert.") % {"region": region.name})
+    return redirect(url_for(".region_list", _anchor=f"region-{region.id}-theme"))
 
 
 @bp.post("/regionen/<int:region_id>/funktionen/<feature>")
