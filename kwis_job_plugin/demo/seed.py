@@ -188,6 +188,13 @@ def seed_demo(session: Session, today: date | None = None) -> list[DemoLogin]:
         [p for p in profiles if p.region_id == regions["jena"].id and p.status == "published"][:6],
         today,
     )
+    weimarer_land = regions["weimarer-land"]
+    _seed_week(
+        session,
+        weimarer_land,
+        [p for p in profiles if p.region_id == weimarer_land.id and p.status == "published"][:4],
+        today,
+    )
     session.flush()
     search_index.rebuild_all(session)
     return logins
@@ -248,3 +255,60 @@ def _seed_event(
                     min_age=13,
                 )
             )
+
+
+WEEK_SLOTS = [
+    # (weekday 0-4, hour, hours, title, capacity, minimum age)
+    (0, 8, 3, "Ein Vormittag in der Werkstatt", 6, 14),
+    (2, 14, 2, "Betriebsrundgang mit Fragerunde", 12, None),
+    (4, 9, 4, "Mitmachen: ein Tag im Team", 4, 15),
+]
+
+
+def _seed_week(
+    session: Session, region: Region, profiles: list[EmployerProfile], today: date
+) -> None:
+    """A second, week-long event in another region, so the calendar has more than one entry,
+    a region filter to try and slots on different days."""
+    monday = today + timedelta(days=(7 - today.weekday()) % 7 + 42)
+    event = Event(
+        region_id=region.id,
+        kind="open_companies",
+        status="published",
+        slug="woche-der-offenen-unternehmen-weimarer-land",
+        title="Woche der offenen Unternehmen Weimarer Land",
+        description_html=(
+            "<p>Eine Woche lang zeigen Betriebe aus dem Weimarer Land, wie sie arbeiten und "
+            "ausbilden. Schülerinnen und Schüler ab Klasse 7, Eltern und Lehrkräfte sind "
+            "willkommen.</p><ul><li>Betriebsrundgänge und Mitmachangebote</li>"
+            "<li>Gespräche mit Auszubildenden</li></ul>"
+        ),
+        starts_on=monday,
+        ends_on=monday + timedelta(days=4),
+        venue="Betriebe im ganzen Landkreis",
+        postcode="99510",
+        city="Apolda",
+        lat=51.0264,
+        lon=11.5139,
+        registration_opens_at=datetime.combine(monday - timedelta(days=28), datetime.min.time()),
+        registration_closes_at=datetime.combine(monday - timedelta(days=3), datetime.min.time()),
+    )
+    session.add(event)
+    for i, profile in enumerate(profiles):
+        participation = EventParticipation(event=event, profile=profile, status="registered")
+        session.add(participation)
+        weekday, hour, hours, title, capacity, min_age = WEEK_SLOTS[i % len(WEEK_SLOTS)]
+        begin = datetime.combine(monday + timedelta(days=weekday), datetime.min.time()).replace(
+            hour=hour
+        )
+        session.add(
+            Slot(
+                participation=participation,
+                title=title,
+                starts_at=begin,
+                ends_at=begin + timedelta(hours=hours),
+                capacity=capacity,
+                waitlist_capacity=2,
+                min_age=min_age,
+            )
+        )

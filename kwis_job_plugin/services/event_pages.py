@@ -1,0 +1,418 @@
+"""The public event calendar and event pages: which events are public and what they show.
+
+Whether an event is public is decided here and nowhere else, so the calendar, the event page,
+its calendar file, its JSON-LD and the sitemap can never disagree:
+
+* An event is public while it is ``published``, has not ended (``ends_on`` is today or later)
+  and its region has both the ``events`` and the ``portal`` feature on: the calendar lives
+  under /jobs/ and is part of the portal, so switching off either one hides it.
+* A published event that has ended, or an archived one, is gone (the page answers 410);
+  drafts, cancelled events and events of regions with a feature off do not exist (404).
+* A company is named as taking part only while it has a company page of its own
+  (the condition of ``public_pages.public_profile``), so an unpublished company never appears
+  by name and no link leads to a 404. Companies are listed by name, not by size.
+
+Slot times and registration windows are naive wall-clock times in Europe/Berlin, as the
+company page shows them. No Flask here: ``today`` and the session come from the caller.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..i18n import N_, gettext
+from ..models import EmployerProfile, Event, EventParticipation, Region, Slot
+from ..models.event import EVENT_KINDS
+from ..models.host import customer_table
+from . import features, sanitize
+from .input_checks import single_line
+from .public_pages import SLUG, WITHDRAWN, Address
+from .structured_data import plain_text
+
+KIND_LABELS = {
+    "fair": N_("Messe"),
+    "open_companies": N_("Offene Betriebe"),
+    "project_week": N_("Projektwoche"),
+    "info_day": N_("Infotag"),
+}
+assert set(KIND_LABELS) == set(EVENT_KINDS), "every event kind needs a label"
+SUMMARY_LENGTH = 200
+DEFAULT_SLUG = "termin"
+PARAM_LENGTH = 40
+_UMLAUTS = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"})
+
+
+def kind_label(kind: str) -> str:
+    label = KIND_LABELS.get(kind)
+    return gettext(label) if label else kind
+
+
+def visible_region_ids(session: Session) -> set[int]:
+    return features.enabled_region_ids(session, "events") & features.enabled_region_ids(
+        session, "portal"
+    )
+
+
+def event_slug(event: Event) -> str:
+    """The slug of the event's URL; an unusable stored one (typed by hand) falls back."""
+    return event.slug if SLUG.fullmatch(event.slug or "") else DEFAULT_SLUG
+
+
+def _sort_key(name: str) -> str:
+    """"Ärztehaus" next to "Apotheke", not after "Zimmerei"."""
+    return name.casefold().translate(_UMLAUTS)
+
+
+def _public_profile_conditions(portal_region_ids: Iterable[int]) -> tuple:
+    """``publication.is_public`` and the portal check of a company page, in SQL."""
+    return (
+        EmployerProfile.region_id.in_(list(portal_region_ids)),
+        EmployerProfile.published_snapshot.is_not(None),
+        EmployerProfile.status.not_in(("paused", "archived")),
+    )
+
+
+def _company_slugs(session: Session, event_ids: list[int]) -> dict[int, list[str]]:
+    """Per event, the slugs of the taking-part companies that have a company page."""
+    if not event_ids:
+        return {}
+    portal_ids = features.enabled_region_ids(session, "portal")
+    rows = session.execute(
+        select(EventParticipation.event_id, EmployerProfile.slug)
+        .join(EmployerProfile, EmployerProfile.id == EventParticipation.profile_id)
+        .where(
+            EventParticipation.event_id.in_(event_ids),
+            EventParticipation.status.not_in(WITHDRAWN),
+            *_public_profile_conditions(portal_ids),
+        )
+    ).all()
+    found: dict[int, list[str]] = {}
+    for event_id, slug in rows:
+        if SLUG.fullmatch(slug or ""):
+            found.setdefault(event_id, []).append(slug)
+    return found
+
+
+# --- the calendar ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    event_id: int
+    slug: str
+    title: str
+    kind: str
+    starts_on: date
+    ends_on: date
+    venue: str | None
+    city: str | None
+    region_name: str
+    company_count: int
+
+
+@dataclass(frozen=True)
+class Month:
+    first_day: date
+    entries: list[CalendarEntry]
+
+
+@dataclass(frozen=True)
+class Option:
+    key: str
+    label: str
+    selected: bool
+
+
+@dataclass
+class Calendar:
+    months: list[Month]
+    region: str | None
+    """The slug of the chosen region, if a valid one was asked for."""
+    kind: str | None
+    regions: list[Option]
+    """Empty while only one region shows events: a choice of one is no choice."""
+    kinds: list[Option]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(len(month.entries) for month in self.months)
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(self.region or self.kind)
+
+
+def _checked(raw: str | None, known: dict[str, str], note: str, notes: list[str]) -> str | None:
+    """A known value or ``None``; anything else is dropped with a German note."""
+    value = single_line(raw or "")[:PARAM_LENGTH]
+    if not value:
+        return None
+    if value in known:
+        return value
+    notes.append(gettext(note, value=value))
+    return None
+
+
+def calendar(
+    session: Session, today: date, *, region: str | None = None, kind: str | None = None
+) -> Calendar | None:
+    """Public events, by start date and grouped by the month they start in, filtered by a
+    region slug and an event kind; ``None`` when no region shows events at all."""
+    region_ids = visible_region_ids(session)
+    if not region_ids:
+        return None
+    regions = session.execute(
+        select(Region.id, Region.slug, Region.name)
+        .where(Region.id.in_(list(region_ids)))
+        .order_by(Region.name, Region.id)
+    ).all()
+    notes: list[str] = []
+    region = _checked(
+        region, {r.slug: r.name for r in regions},
+        N_("Die Region „%(value)s“ gibt es hier nicht; gezeigt werden alle Regionen."), notes,
+    )
+    kind = _checked(
+        kind, KIND_LABELS,
+        N_("Die Art „%(value)s“ gibt es nicht; gezeigt werden alle Arten von Terminen."), notes,
+    )
+    query = (
+        select(Event, Region.name)
+        .join(Region, Region.id == Event.region_id)
+        .where(
+            Event.status == "published",
+            Event.ends_on >= today,
+            Event.region_id.in_(list(region_ids)),
+        )
+        .order_by(Event.starts_on, Event.ends_on, Event.id)
+    )
+    if region:
+        query = query.where(Region.slug == region)
+    if kind:
+        query = query.where(Event.kind == kind)
+    rows = session.execute(query).all()
+    companies = _company_slugs(session, [event.id for event, _name in rows])
+    months: list[Month] = []
+    for event, region_name in rows:
+        first_day = event.starts_on.replace(day=1)
+        if not months or months[-1].first_day != first_day:
+            months.append(Month(first_day, []))
+        months[-1].entries.append(CalendarEntry(
+            event_id=event.id,
+            slug=event_slug(event),
+            title=event.title,
+            kind=event.kind,
+            starts_on=event.starts_on,
+            ends_on=event.ends_on,
+            venue=event.venue,
+            city=event.city,
+            region_name=region_name,
+            company_count=len(companies.get(event.id, [])),
+        ))
+    return Calendar(
+        months=months,
+        region=region,
+        kind=kind,
+        regions=[Option(r.slug, r.name, r.slug == region) for r in regions]
+        if len(regions) > 1 else [],
+        kinds=[Option(key, kind_label(key), key == kind) for key in EVENT_KINDS],
+        notes=notes,
+    )
+
+
+# --- one event -------------------------------------------------------------------------------
+
+
+def public_event(session: Session, event_id: int) -> Event | None:
+    """The event if it is or was public (published or archived, in a region showing events);
+    whether it is over is ``is_over``'s question, so the view can tell 410 from 404."""
+    event = session.get(Event, event_id)
+    if event is None or event.status not in ("published", "archived"):
+        return None
+    if event.region_id not in visible_region_ids(session):
+        return None
+    return event
+
+
+def is_over(event: Event, today: date) -> bool:
+    return event.status == "archived" or event.ends_on < today
+
+
+@dataclass(frozen=True)
+class SlotView:
+    slot_id: int
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    place: str | None
+    min_age: int | None
+    capacity: int
+    places_left: int
+
+    @property
+    def full(self) -> bool:
+        return self.places_left <= 0
+
+
+@dataclass(frozen=True)
+class Participant:
+    name: str
+    slug: str
+    city: str | None
+    slots: list[SlotView]
+
+
+@dataclass
+class EventPage:
+    event_id: int
+    slug: str
+    title: str
+    kind: str
+    starts_on: date
+    ends_on: date
+    venue: str | None
+    address: Address
+    region_name: str
+    region_slug: str
+    description_html: str
+    """Cleaned again on the way out (as offers are), whatever wrote it."""
+    summary: str
+    registration_opens_at: datetime | None
+    registration_closes_at: datetime | None
+    participants: list[Participant]
+    changed_at: datetime
+
+    @property
+    def kind_label(self) -> str:
+        return kind_label(self.kind)
+
+    def slot(self, slot_id: int) -> tuple[Participant, SlotView] | None:
+        for participant in self.participants:
+            for slot in participant.slots:
+                if slot.slot_id == slot_id:
+                    return participant, slot
+        return None
+
+
+def _participants(session: Session, event: Event, today: date) -> list[Participant]:
+    portal_ids = features.enabled_region_ids(session, "portal")
+    rows = session.execute(
+        select(EventParticipation.id, EmployerProfile, customer_table.c.city)
+        .join(EmployerProfile, EmployerProfile.id == EventParticipation.profile_id)
+        .outerjoin(customer_table, customer_table.c.id == EmployerProfile.customer_id)
+        .where(
+            EventParticipation.event_id == event.id,
+            EventParticipation.status.not_in(WITHDRAWN),
+            *_public_profile_conditions(portal_ids),
+        )
+    ).all()
+    rows = [row for row in rows if SLUG.fullmatch(row[1].slug or "")]
+    slots: dict[int, list[SlotView]] = {}
+    if rows:
+        for slot in session.scalars(
+            select(Slot)
+            .where(
+                Slot.participation_id.in_([row[0] for row in rows]),
+                Slot.status != "cancelled",
+                Slot.ends_at >= datetime.combine(today, time.min),
+            )
+            .order_by(Slot.starts_at, Slot.id)
+        ):
+            slots.setdefault(slot.participation_id, []).append(SlotView(
+                slot_id=slot.id,
+                title=slot.title,
+                starts_at=slot.starts_at,
+                ends_at=slot.ends_at,
+                place=slot.place,
+                min_age=slot.min_age,
+                capacity=slot.capacity,
+                places_left=max(0, slot.capacity - (slot.confirmed_count or 0)),
+            ))
+    participants = []
+    for pid, profile, city in rows:
+        participants.append(Participant(
+            name=(profile.published_snapshot or {}).get("display_name") or profile.display_name,
+            slug=profile.slug,
+            city=city,
+            slots=slots.get(pid, []),
+        ))
+    return sorted(participants, key=lambda p: (_sort_key(p.name), p.slug))
+
+
+def event_page(session: Session, event: Event, today: date) -> EventPage:
+    """What the page of a public event shows (``public_event`` decides that it has one)."""
+    region = session.get(Region, event.region_id)
+    description = sanitize.clean_html(event.description_html)
+    participants = _participants(session, event, today)
+    changed = session.scalar(
+        select(func.max(EventParticipation.updated_at)).where(
+            EventParticipation.event_id == event.id
+        )
+    )
+    return EventPage(
+        event_id=event.id,
+        slug=event_slug(event),
+        title=event.title,
+        kind=event.kind,
+        starts_on=event.starts_on,
+        ends_on=event.ends_on,
+        venue=event.venue,
+        address=Address(event.street, event.postcode, event.city, event.lat, event.lon),
+        region_name=region.name if region else "",
+        region_slug=region.slug if region else "",
+        description_html=description,
+        summary=plain_text(description, SUMMARY_LENGTH),
+        registration_opens_at=event.registration_opens_at,
+        registration_closes_at=event.registration_closes_at,
+        participants=participants,
+        changed_at=max(d for d in (event.updated_at, changed, event.created_at) if d),
+    )
+
+
+# --- sitemap ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SitemapEntry:
+    event_id: int
+    slug: str
+    lastmod: date | None
+
+
+def sitemap_entries(session: Session, today: date) -> list[SitemapEntry]:
+    """Every public event page, with the day it or its list of companies last changed."""
+    region_ids = visible_region_ids(session)
+    if not region_ids:
+        return []
+    changed = (
+        select(
+            EventParticipation.event_id,
+            func.max(EventParticipation.updated_at).label("changed_at"),
+        )
+        .group_by(EventParticipation.event_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Event.id, Event.slug, Event.updated_at, changed.c.changed_at)
+        .outerjoin(changed, changed.c.event_id == Event.id)
+        .where(
+            Event.status == "published",
+            Event.ends_on >= today,
+            Event.region_id.in_(list(region_ids)),
+        )
+        .order_by(Event.starts_on, Event.id)
+    ).all()
+    entries = []
+    for row in rows:
+        stamps = [s for s in (row.updated_at, row.changed_at) if s is not None]
+        entries.append(SitemapEntry(
+            row.id,
+            row.slug if SLUG.fullmatch(row.slug or "") else DEFAULT_SLUG,
+            max(stamps).date() if stamps else None,
+        ))
+    return entries
