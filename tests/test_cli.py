@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from click.testing import CliRunner
+from kwis_hooks import migrations
 from kwis_hooks.refhost.db import make_engine
 from kwis_hooks.refhost.models import Customer, User, create_host_schema
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kwis_job_plugin.cli import job
+from kwis_job_plugin.config import migration_location
 from kwis_job_plugin.models import EmployerProfile, Offer, Region
 
 
@@ -21,7 +23,8 @@ def test_db_upgrade_current_downgrade(empty_database_url):
     create_host_schema(make_engine(empty_database_url))
     assert "(keine)" in _run(empty_database_url, "db", "current").output
     assert _run(empty_database_url, "db", "upgrade").exit_code == 0
-    assert _run(empty_database_url, "db", "current").output.strip() == "0003 (aktuell)"
+    head = migrations.head(migration_location())
+    assert _run(empty_database_url, "db", "current").output.strip() == f"{head} (aktuell)"
     assert _run(empty_database_url, "db", "downgrade", "base").exit_code == 0
     assert "(keine)" in _run(empty_database_url, "db", "current").output
 

@@ -194,8 +194,12 @@ def test_pages_link_to_each_other(client, session):
 def test_results_link_to_the_offer_and_company_pages(client, sw):
     page = get(client, "/jobs/suche?q=Museen")
     offer, profile = sw.offers["f"], sw.profiles["museum"]
-    assert (offer.title, f"/jobs/angebote/{offer.id}-{offer.slug}") in page.links
-    assert ("Museum Apolda", f"/jobs/betriebe/{profile.slug}") in page.links
+    links = {(text, href.split("?")[0]) for text, href in page.links}
+    assert (offer.title, f"/jobs/angebote/{offer.id}-{offer.slug}") in links
+    assert ("Museum Apolda", f"/jobs/betriebe/{profile.slug}") in links
+    back = {href for text, href in page.links if text == offer.title}
+    assert back == {f"/jobs/angebote/{offer.id}-{offer.slug}?zurueck=q%3DMuseen"}, \
+        "the search travels along, so the page can lead back to it"
 
 
 def test_no_cookie_short_public_caching_and_conditional_get(client, sw):

@@ -49,7 +49,10 @@ REQUIRED_FILES = (
     "kwis_job_plugin/migrations/versions/0001_initial_schema.py",
     "kwis_job_plugin/migrations/versions/0002_seed_taxonomies.py",
     "kwis_job_plugin/migrations/versions/0003_search_index.py",
+    "kwis_job_plugin/migrations/versions/0004_search_change_log.py",
+    "kwis_job_plugin/migrations/versions/0005_region_theme.py",
     "kwis_job_plugin/static/portal.css",
+    "kwis_job_plugin/static/kern/kern.min.css",
     "kwis_hooks/refhost/templates/refhost/layout.html",
     "kwis_hooks/refhost/static/host.css",
 )

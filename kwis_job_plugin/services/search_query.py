@@ -28,7 +28,7 @@ MAX_PAGE = RESULT_CAP // PAGE_SIZE
 RADIUS_MIN_KM = 5
 RADIUS_MAX_KM = 100
 RADIUS_DEFAULT_KM = 25
-RADIUS_CHOICES = (5, 10, 25, 50, 100)
+RADIUS_CHOICES = (5, 10, 15, 25, 50, 100)
 MAX_TEXT_LENGTH = 200
 MAX_VALUES = 50
 """At most this many values of one filter are read; nobody ticks more."""

@@ -13,10 +13,12 @@ pages that exist.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import lru_cache
 from importlib.resources import files
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, quote, urlencode
 from xml.sax.saxutils import escape as xml_escape
 
 from babel.dates import format_date as babel_format_date
@@ -26,12 +28,14 @@ from flask import (
     Response,
     abort,
     current_app,
+    g,
     redirect,
     render_template,
     request,
     send_from_directory,
     url_for,
 )
+from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from .. import i18n
@@ -48,10 +52,11 @@ from ..services.search_query import (
     format_count,
     parse_query,
 )
-from . import access, context
+from . import access, context, theme
 from .templating import make_blueprint
 
 bp = make_blueprint("kwis_job_portal", __name__)
+theme.register(bp)  # KERN UX and the regions' looks: /jobs/regionen/<slug>/stil.css and /logo
 PUBLIC_MAX_AGE = 60
 OFFER_ID = "<int(max=2147483647):offer_id>"  # beyond a 32-bit id is a 404, not a database error
 BACK_PARAM = "zurueck"
@@ -85,14 +90,33 @@ def _public_cache(response):
 # --- URLs ------------------------------------------------------------------------------------
 
 
+PLAIN_SLUG = re.compile(r"[a-z0-9-]{1,200}")
+
+
+def _portal_root() -> str:
+    """``/jobs/`` as ``url_for`` builds it (script root and prefix included), once a request.
+
+    Result cards need two links each; joining strings onto this is ~20x cheaper than
+    ``url_for`` and gives the same URL for the plain slugs that ``slugs.slugify`` makes."""
+    root = g.get("kwis_job_root")
+    if root is None:
+        root = g.kwis_job_root = url_for("kwis_job_portal.index")
+    return root
+
+
 def offer_url(offer_id: int, slug: str, **options) -> str:
     """The public page of an offer: the one place that spells its URL."""
-    return url_for("kwis_job_portal.offer", offer_id=offer_id, slug=slug or "angebot", **options)
+    slug = slug or "angebot"
+    if options or not PLAIN_SLUG.fullmatch(slug):
+        return url_for("kwis_job_portal.offer", offer_id=offer_id, slug=slug, **options)
+    return f"{_portal_root()}angebote/{int(offer_id)}-{slug}"
 
 
 def company_url(slug: str, **options) -> str:
     """The public page of a company: the one place that spells its URL."""
-    return url_for("kwis_job_portal.company", slug=slug, **options)
+    if options or not PLAIN_SLUG.fullmatch(slug or ""):
+        return url_for("kwis_job_portal.company", slug=slug, **options)
+    return f"{_portal_root()}betriebe/{slug}"
 
 
 def search_url(query: SearchQuery | None = None) -> str:
@@ -100,7 +124,14 @@ def search_url(query: SearchQuery | None = None) -> str:
 
 
 def format_date(value: date) -> str:
-    return babel_format_date(value, format="medium", locale=i18n.get_locale())
+    return _formatted_date(value, i18n.get_locale())
+
+
+@lru_cache(maxsize=4096)
+def _formatted_date(value: date, locale: str) -> str:
+    """Babel's date formatting costs ~0.1 ms a call and a result page shows 20 dates, mostly
+    the same few: each (date, locale) is formatted once per process."""
+    return babel_format_date(value, format="medium", locale=locale)
 
 
 def format_time(value: datetime) -> str:
@@ -121,6 +152,8 @@ def _portal_globals():
         "format_time": format_time,
         "format_km": format_km,
         "format_count": format_count,
+        "back_param": back_param,
+        "back_qs_here": _back_qs,
     }
 
 
@@ -199,9 +232,9 @@ def _facet_groups(result: SearchResult) -> list[dict]:
 
 def _search_page(template: str):
     session = context.db()
-    if not features.enabled_region_ids(session, "portal"):
-        abort(404)
     vocab = Vocabulary.load(session)
+    if not vocab.regions:  # the portal is off in every region
+        abort(404)
     parsed = parse_query(session, request.args, vocab)
     result = search_service.search(
         session, parsed.query, date.today(), vocab, geocoder.settings_from(current_app.config)
@@ -264,12 +297,49 @@ def _media_url(media_id: int) -> str:
     return url_for("kwis_job_media.show", media_id=media_id)
 
 
+def back_param(query: SearchQuery | None) -> str:
+    """``?zurueck=<the search's query string>`` for links from a search to offer and company
+    pages, so their "back to the search" link returns to the same filters and page."""
+    args = query.args() if query is not None else {}
+    if not args:
+        return Markup("")
+    # Markup: percent-encoded with nothing left unencoded, so it is HTML-safe as it stands,
+    # and the cards print it twenty times without escaping it each time.
+    return Markup(f"?{BACK_PARAM}={quote(urlencode(args, doseq=True), safe='')}")
+
+
+def _back_search(raw: str) -> str | None:
+    """The query string in a ``zurueck`` value, or ``None`` if it is not one of ours.
+
+    Accepted: a bare query string (what ``back_param`` writes) or a same-site relative path to
+    the portal's search or front page with one. Whatever it is, only the parsed filters are
+    used and the link is rebuilt by ``search_url``, so nothing in it is echoed and it can never
+    lead to another site (no open redirect)."""
+    if raw.startswith("/"):
+        path, _sep, query = raw.partition("?")
+        return query if path in (url_for(".search"), url_for(".index")) else None
+    return None if "://" in raw or raw.startswith("\\") else raw
+
+
+def _back_query(session) -> SearchQuery | None:
+    """The search a page was opened from (``?zurueck=``), parsed once per request."""
+    if "kwis_job_back" not in g:
+        raw = request.args.get(BACK_PARAM, "")[:2000]
+        found = _back_search(raw) if raw else None
+        g.kwis_job_back = (
+            parse_query(session, MultiDict(parse_qsl(found))).query if found else None
+        )
+    return g.kwis_job_back
+
+
 def _back_url(session) -> str:
     """The search to go back to: the one in ``?zurueck=`` (parsed, never echoed), else all."""
-    raw = request.args.get(BACK_PARAM, "")[:2000]
-    if not raw:
-        return search_url()
-    return search_url(parse_query(session, MultiDict(parse_qsl(raw))).query)
+    return search_url(_back_query(session))
+
+
+def _back_qs() -> str:
+    """``back_param`` of the page's own ``?zurueck=``: company and offer pages pass it on."""
+    return back_param(_back_query(context.db()))
 
 
 def _moved(url: str):
@@ -354,6 +424,7 @@ def sitemap():
             urls.append((offer_url(entry.offer_id, entry.slug, _external=True), entry.lastmod))
         else:
             urls.append((company_url(entry.slug, _external=True), entry.lastmod))
+    urls += portal_events.sitemap_urls(session, date.today())
     return Response(sitemap_xml(urls), mimetype="application/xml")
 
 
@@ -377,3 +448,6 @@ def ping():
 @access.public
 def asset(filename: str):
     return send_from_directory(str(files("kwis_job_plugin") / "static"), filename, max_age=3600)
+
+
+from . import portal_events  # noqa: E402  (registers the event calendar's routes on bp)
