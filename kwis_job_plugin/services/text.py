@@ -12,9 +12,9 @@ go beyond Snowball:
   "Schülerpraktikum". Queries get the same split, so a search for the compound still needs the
   compound.
 
-Because documents and queries go through the same function, the database's full-text engine
-only has to compare ready-made tokens; that is why SQLite and PostgreSQL return the same hits.
-No database and no Flask here.
+Because documents and queries go through the same function, the search only compares
+ready-made tokens (in the replica's bitmaps, ``services/search_replica.py``), whatever the
+database engine. No database and no Flask here.
 """
 
 from __future__ import annotations
