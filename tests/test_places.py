@@ -133,6 +133,18 @@ def test_a_postcode_is_the_centroid_of_its_companies(session, customers):
     assert places.resolve(session, "D-07743") == place
 
 
+def test_the_search_directory_agrees_with_the_one_by_one_lookups(session, customers):
+    def same(one, other):
+        assert (one.label, one.postcode) == (other.label, other.postcode)
+        assert (one.lat, one.lon) == (pytest.approx(other.lat), pytest.approx(other.lon))
+
+    for postcode in ("07743", "07616", "99510", "07745"):
+        same(places.resolve(session, postcode), places.by_postcode(session, postcode))
+    for town in ("Jena", "Bürgel", "Apolda"):
+        same(places.resolve(session, town), places.by_name(session, town))
+    assert places.resolve(session, "Atlantis") is None
+
+
 @pytest.mark.parametrize("typed", ["Bürgel", "bürgel", "BUERGEL", "Buergel", "  bürgel  "])
 def test_a_town_is_found_whatever_the_case_and_umlaut_spelling(session, customers, typed):
     place = places.resolve(session, typed)

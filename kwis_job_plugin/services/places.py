@@ -7,9 +7,10 @@ the customers in that town. Only for places no company is in, and only when one 
 asked (see ``geocoder``: cached, throttled, Germany only). No Flask here.
 
 The centroids are averages over the whole customer table, which the plug-in may not index (it
-is the host's); so each process remembers what it found for ``CENTROID_TTL``. That is the one
-thing here kept in process memory, on purpose: a postcode's centre moves by metres when a
-company moves, and two workers disagreeing about it for ten minutes changes no search visibly.
+is the host's); so the search reads all of them at once into a directory (two grouped queries)
+and each process keeps it for ``CENTROID_TTL``. That is the one thing here kept in process
+memory, on purpose: a postcode's centre moves by metres when a company moves, and two workers
+disagreeing about it for ten minutes changes no search visibly.
 """
 
 from __future__ import annotations
@@ -39,8 +40,7 @@ EARTH_RADIUS_KM = 6371.0088
 POSTCODE = re.compile(r"(?<!\d)(\d{5})(?!\d)")
 MAX_PLACE_LENGTH = 120
 CENTROID_TTL = 600.0
-"""Seconds a process reuses a centroid it computed (see the module docstring)."""
-_CENTROIDS_KEPT = 2_000
+"""Seconds a process reuses its directory of centroids (see the module docstring)."""
 
 
 @dataclass(frozen=True)
@@ -146,13 +146,7 @@ def by_name(session: Session, name: str) -> Place | None:
     if not wanted:
         return None
     rows = [row for row in _towns(session, name) if fold(row[0]) == wanted]
-    if not rows:
-        return None
-    count = sum(row[3] for row in rows)
-    lat = sum(row[1] * row[3] for row in rows) / count
-    lon = sum(row[2] * row[3] for row in rows) / count
-    label = Counter({row[0]: row[3] for row in rows}).most_common(1)[0][0]
-    return Place(float(lat), float(lon), label)
+    return _merged(rows) if rows else None
 
 
 @dataclass(frozen=True)
@@ -181,7 +175,7 @@ def find(
         return Resolution(Place(point.lat, point.lon, coordinates.label()))
     if coordinates.looks_like_coordinates(raw):
         return Resolution(None)  # out of range: the search explains it
-    found = _remembered(session, raw)
+    found = _from_directory(_directory(session), raw)
     if found is not None or geocoder is None:
         return Resolution(found)
     answer = http_geocoder.lookup_with(session, raw, geocoder)
@@ -192,37 +186,93 @@ def find(
                             match.group(1) if match else None))
 
 
-_centroids: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_centroids_lock = threading.Lock()
+@dataclass(frozen=True)
+class _Directory:
+    """Every postcode and town of the customer table with its centroid, as ``by_postcode`` and
+    ``by_name`` compute them one at a time."""
+
+    postcodes: dict[str, Place]
+    towns: dict[str, Place]
+    """By folded name; spellings of a town merged, labelled with the most common one."""
+    expires: float
 
 
-def _remembered(session: Session, raw: str) -> Place | None:
-    """``_from_customers``, remembered per engine for ``CENTROID_TTL`` seconds."""
+_directories: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_directories_lock = threading.Lock()
+
+
+def _directory(session: Session) -> _Directory:
+    """The directory of ``session``'s database, read at most once per ``CENTROID_TTL``: two
+    grouped queries over the customer table instead of one scan per place typed."""
     engine = session.get_bind()
-    key, now = fold(raw) + "|" + raw, time.monotonic()
-    with _centroids_lock:
-        known = _centroids.setdefault(engine, {})
-        hit = known.get(key)
-    if hit is not None and hit[0] > now:
-        return hit[1]
-    found = _from_customers(session, raw)
-    with _centroids_lock:
-        if len(known) >= _CENTROIDS_KEPT:
-            known.clear()
-        known[key] = (now + CENTROID_TTL, found)
-    return found
+    with _directories_lock:
+        known = _directories.get(engine)
+    if known is not None and known.expires > time.monotonic():
+        return known
+    c = customer_table.c
+    postcodes: dict[str, Place] = {}
+    best_city: dict[str, tuple[int, str]] = {}
+    for postcode, city, lat, lon, count in session.execute(
+        select(c.postcode, c.city, func.avg(c.lat), func.avg(c.lon), func.count())
+        .where(c.postcode.is_not(None), *_with_coordinates())
+        .group_by(c.postcode, c.city)
+    ):
+        place = postcodes.get(postcode)
+        total = count + (place.count if place else 0)
+        postcodes[postcode] = _Weighted(
+            (lat * count + (place.lat * place.count if place else 0)) / total,
+            (lon * count + (place.lon * place.count if place else 0)) / total, total)
+        most, name = best_city.get(postcode, (0, ""))
+        if city is not None and (count > most or (count == most and city < name)):
+            best_city[postcode] = (count, city)  # as in by_postcode: most customers, then A-Z
+    towns: dict[str, list] = {}
+    for city, lat, lon, count in session.execute(
+        select(c.city, func.avg(c.lat), func.avg(c.lon), func.count())
+        .where(c.city.is_not(None), *_with_coordinates())
+        .group_by(c.city)
+    ):
+        towns.setdefault(fold(city), []).append((city, lat, lon, count))
+    directory = _Directory(
+        postcodes={
+            code: Place(float(w.lat), float(w.lon),
+                        f"{code} {best_city[code][1]}" if code in best_city else code, code)
+            for code, w in postcodes.items()
+        },
+        towns={key: _merged(rows) for key, rows in towns.items() if key},
+        expires=time.monotonic() + CENTROID_TTL,
+    )
+    with _directories_lock:
+        _directories[engine] = directory
+    return directory
 
 
-def _from_customers(session: Session, raw: str) -> Place | None:
+@dataclass(frozen=True)
+class _Weighted:
+    lat: float
+    lon: float
+    count: int
+
+
+def _merged(rows: list) -> Place:
+    """One town from its spellings' rows (city, lat, lon, count), as ``by_name`` merges them."""
+    count = sum(row[3] for row in rows)
+    lat = sum(row[1] * row[3] for row in rows) / count
+    lon = sum(row[2] * row[3] for row in rows) / count
+    label = Counter({row[0]: row[3] for row in rows}).most_common(1)[0][0]
+    return Place(float(lat), float(lon), label)
+
+
+def _from_directory(directory: _Directory, raw: str) -> Place | None:
+    """A postcode in the text (else the rest of the text as a town name), from the directory."""
     match = POSTCODE.search(raw)
     if match:
-        found = by_postcode(session, match.group(1))
+        found = directory.postcodes.get(match.group(1))
         if found is not None:
             return found
         raw = (raw[: match.start()] + raw[match.end() :]).strip(" ,")
         if not raw:
             return None
-    return by_name(session, raw)
+    return directory.towns.get(fold(raw))
 
 
 def suggestions(session: Session, text: str | None, limit: int = 5) -> list[str]:

@@ -297,15 +297,19 @@ class Replica:
     def within(self, lat: float, lon: float, radius_km: float, candidates: BitMap) -> BitMap:
         """The ``candidates`` at most ``radius_km`` from (lat, lon)."""
         km = self.distances_to(lat, lon)
-        if len(candidates) * 8 < self.size:  # few: test them one by one
+        key = f"near:{lat:.6f},{lon:.6f},{radius_km}"
+        known = self._caches.get(key)
+        if known is not None and known[0] == self.stamp:
+            return candidates & known[1]
+        if len(candidates) * 2 < len(self.alive):  # a text narrowed them: test them one by one
             positions = positions_of(candidates)
             return BitMap(positions[km[self.location.view()[positions]] <= radius_km])
 
-        def compute() -> BitMap:
+        def compute() -> BitMap:  # the whole circle, kept for the next search around here
             near = np.flatnonzero(km[self.location.view()] <= radius_km).astype(np.uint32)
             return BitMap(near)
 
-        return candidates & self.cached(f"near:{lat:.6f},{lon:.6f},{radius_km}", compute)
+        return candidates & self.cached(key, compute)
 
     def doc_ids(self, positions: Sequence[int]) -> list[int]:
         ids = self.doc_id.view()
