@@ -132,6 +132,7 @@ class Replica:
         self._location_lat: list[float] = []
         self._location_lon: list[float] = []
         self._caches: dict[str, tuple[int, object]] = {}
+        self._circles_asked: set[str] = set()
         self.ranks: dict[bool, object] = {}
         """The day's ranks (``search_order.ranks``), plain and by type; kept apart from the
         caches because they outlive changes (recomputed when due, not at every change)."""
@@ -301,7 +302,13 @@ class Replica:
         known = self._caches.get(key)
         if known is not None and known[0] == self.stamp:
             return candidates & known[1]
-        if len(candidates) * 2 < len(self.alive):  # a text narrowed them: test them one by one
+        first_time = key not in self._circles_asked
+        if len(self._circles_asked) > 10_000:
+            self._circles_asked.clear()
+        self._circles_asked.add(key)
+        if first_time and len(candidates) * 2 < len(self.alive):
+            # a text narrowed them and nobody searched around here yet: test them one by one;
+            # the second search around the same place computes (and keeps) the whole circle
             positions = positions_of(candidates)
             return BitMap(positions[km[self.location.view()[positions]] <= radius_km])
 
