@@ -245,6 +245,15 @@ def test_with_the_portal_off_everywhere_the_search_is_404(client, session, sw):
     assert client.get("/jobs/").status_code == 404
 
 
+def test_the_header_links_the_event_calendar_while_events_are_on(client, session, sw):
+    assert ("Termine", "/jobs/termine") in get(client, "/jobs/").links
+    for region in sw.regions.values():
+        features.set_enabled(session, region.id, "events", False, None)
+    session.commit()
+    assert "Termine" not in {text for text, _href in get(client, "/jobs/").links}
+    assert client.get("/jobs/termine").status_code == 404
+
+
 def test_the_page_speaks_english_to_an_english_browser(client, sw):
     response = client.get("/jobs/suche?q=Bäcker", headers={"Accept-Language": "en"})
     assert response.status_code == 200

@@ -154,7 +154,17 @@ def _portal_globals():
         "format_count": format_count,
         "back_param": back_param,
         "back_qs_here": _back_qs,
+        "calendar_link": _calendar_link,
     }
+
+
+def _calendar_link() -> str | None:
+    """The event calendar's URL for the page header, if events are on in a portal region (asked
+    only when a template shows the link)."""
+    session = context.db()
+    shown = features.enabled_region_ids(session, "events") & features.enabled_region_ids(
+        session, "portal")
+    return url_for("kwis_job_portal.events") if shown else None
 
 
 # --- the search page -------------------------------------------------------------------------
