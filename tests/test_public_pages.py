@@ -211,7 +211,9 @@ def test_upcoming_published_events_and_slots_appear_on_the_company_page(client, 
 
     html, _head = page(client, company_path(carpenter))
     assert "<h2 id=\"kj-company-events-heading\">Termine</h2>" in html
-    assert "Tage der offenen Betriebe" in html
+    event_path = f"/jobs/termine/{shown.event.id}-tage-der-offenen-betriebe"
+    assert f'<a href="{event_path}">Tage der offenen Betriebe</a>' in html
+    assert client.get(event_path).status_code == 200, "the link leads to the event's page"
     assert "09:00–11:00 Uhr: Werkstattrundgang (Halle 2) – ab 13 Jahren" in html
     for hidden in ("Geplante Messe im Entwurf", "Messe im letzten Jahr", "Fremde Veranstaltung"):
         assert hidden not in html

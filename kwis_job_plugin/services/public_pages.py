@@ -68,6 +68,8 @@ class SlotItem:
 
 @dataclass(frozen=True)
 class EventItem:
+    event_id: int
+    slug: str
     title: str
     starts_on: date
     ends_on: date
@@ -217,9 +219,10 @@ def company_offers(session: Session, profile_id: int, today: date) -> list[Searc
 
 
 def upcoming_events(session: Session, profile_id: int, today: date) -> list[EventItem]:
-    """Published events, not yet over, in regions with events on, that the company takes part
-    in; with the company's own slots that have not ended yet."""
-    region_ids = features.enabled_region_ids(session, "events")
+    """Published events, not yet over, in regions with events and the portal on (so each has
+    its public page), that the company takes part in; with its own slots not ended yet."""
+    region_ids = features.enabled_region_ids(session, "events") & features.enabled_region_ids(
+        session, "portal")
     if not region_ids:
         return []
     rows = session.execute(
@@ -251,6 +254,8 @@ def upcoming_events(session: Session, profile_id: int, today: date) -> list[Even
         )
     return [
         EventItem(
+            event_id=event.id,
+            slug=event.slug,
             title=event.title,
             starts_on=event.starts_on,
             ends_on=event.ends_on,
