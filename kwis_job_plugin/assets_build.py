@@ -2,9 +2,9 @@
 
 KERN (npm ``@kern-ux/native``, EUPL-1.2, https://www.kern-ux.de) is the open design system of
 German public administration; the public portal under ``/jobs/`` is styled with it. It is
-*installed*, not committed: ``setup.py`` runs ``ensure_assets`` from its ``build_py`` command,
-so ``pip install -e .`` (the demo command), ``bash tests/run_all.sh`` (which runs that install)
-and every wheel build put the files in place, and the wheel ships them like any other static
+*installed*, not committed: the build's ``build_py`` command (``build_command.py``, named in
+``setup.cfg``) runs ``ensure_assets``, so ``pip install -e .`` (the demo command),
+``bash tests/run_all.sh`` (which runs that install) and every wheel build put the files in place, and the wheel ships them like any other static
 file (``static/**/*`` in ``setup.cfg``). ``static/kern/`` is in ``.gitignore``.
 
 Why not npm: the README's two commands must work on a machine with only Python 3.11. The npm
@@ -31,7 +31,7 @@ without KERN on purpose (with a printed warning); the portal then runs on its ow
 ``static/portal.css``, which is written to stand alone (its element defaults sit in a cascade
 layer that KERN overrides when present).
 
-This module is loaded by file path from ``setup.py`` inside an isolated build environment, so it
+This module is loaded by file path from ``build_command.py`` in an isolated build environment, so it
 must import nothing but the standard library (not even its own package).
 
 Run by hand: ``python -m kwis_job_plugin.assets_build [--force]``.
@@ -270,7 +270,7 @@ def failure_message(error: Exception) -> str:
 
 
 def build_step(log=print) -> Outcome:
-    """``ensure_assets`` for ``setup.py``: a failure stops the build with ``failure_message``."""
+    """``ensure_assets`` for the build: a failure stops it with ``failure_message``."""
     try:
         return ensure_assets(log=log)
     except (AssetError, OSError, tarfile.TarError) as exc:
