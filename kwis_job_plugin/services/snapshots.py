@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from ..models import EmployerProfile, Offer
-from .media import live_media
+from . import media  # a module, not a name: media -> publication -> search_index -> here
 
 
 def _date(value) -> str | None:
@@ -44,7 +44,7 @@ def profile_snapshot(profile: EmployerProfile) -> dict[str, Any]:
         },
         "video_url": profile.video_url,
         "social_links": dict(profile.social_links or {}),
-        "media": [m.id for m in live_media(profile)],
+        "media": [m.id for m in media.live_media(profile)],
     }
 
 
