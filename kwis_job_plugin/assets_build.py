@@ -4,8 +4,9 @@ KERN (npm ``@kern-ux/native``, EUPL-1.2, https://www.kern-ux.de) is the open des
 German public administration; the public portal under ``/jobs/`` is styled with it. It is
 *installed*, not committed: the build's ``build_py`` command (``build_command.py``, named in
 ``setup.cfg``) runs ``ensure_assets``, so ``pip install -e .`` (the demo command),
-``bash tests/run_all.sh`` (which runs that install) and every wheel build put the files in place, and the wheel ships them like any other static
-file (``static/**/*`` in ``setup.cfg``). ``static/kern/`` is in ``.gitignore``.
+``bash tests/run_all.sh`` (which runs that install) and every wheel build put the files in
+place, and the wheel ships them like any other static file (``static/**/*`` in ``setup.cfg``).
+``static/kern/`` is in ``.gitignore``.
 
 Why not npm: the README's two commands must work on a machine with only Python 3.11. The npm
 registry is plain HTTPS, and a tarball's ``dist.integrity`` (a SHA-512) pins exactly the bytes

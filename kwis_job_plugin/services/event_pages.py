@@ -31,7 +31,7 @@ from ..models.event import EVENT_KINDS
 from ..models.host import customer_table
 from . import features, sanitize
 from .input_checks import single_line
-from .public_pages import SLUG, WITHDRAWN, Address
+from .public_pages import SLUG, WITHDRAWN, Address, event_region_ids
 from .structured_data import plain_text
 
 KIND_LABELS = {
@@ -50,12 +50,6 @@ _UMLAUTS = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"})
 def kind_label(kind: str) -> str:
     label = KIND_LABELS.get(kind)
     return gettext(label) if label else kind
-
-
-def visible_region_ids(session: Session) -> set[int]:
-    return features.enabled_region_ids(session, "events") & features.enabled_region_ids(
-        session, "portal"
-    )
 
 
 def event_slug(event: Event) -> str:
@@ -164,7 +158,7 @@ def calendar(
 ) -> Calendar | None:
     """Public events, by start date and grouped by the month they start in, filtered by a
     region slug and an event kind; ``None`` when no region shows events at all."""
-    region_ids = visible_region_ids(session)
+    region_ids = event_region_ids(session)
     if not region_ids:
         return None
     regions = session.execute(
@@ -234,7 +228,7 @@ def public_event(session: Session, event_id: int) -> Event | None:
     event = session.get(Event, event_id)
     if event is None or event.status not in ("published", "archived"):
         return None
-    if event.region_id not in visible_region_ids(session):
+    if event.region_id not in event_region_ids(session):
         return None
     return event
 
@@ -386,7 +380,7 @@ class SitemapEntry:
 
 def sitemap_entries(session: Session, today: date) -> list[SitemapEntry]:
     """Every public event page, with the day it or its list of companies last changed."""
-    region_ids = visible_region_ids(session)
+    region_ids = event_region_ids(session)
     if not region_ids:
         return []
     changed = (

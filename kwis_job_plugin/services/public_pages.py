@@ -218,11 +218,17 @@ def company_offers(session: Session, profile_id: int, today: date) -> list[Searc
     return [search.item_of(doc, names.get(doc.offer_type, doc.offer_type), today) for doc in docs]
 
 
+def event_region_ids(session: Session) -> set[int]:
+    """Regions whose events are public: events and the portal both on (the calendar, the event
+    pages and the company pages' event lists all use this rule)."""
+    return features.enabled_region_ids(session, "events") & features.enabled_region_ids(
+        session, "portal")
+
+
 def upcoming_events(session: Session, profile_id: int, today: date) -> list[EventItem]:
     """Published events, not yet over, in regions with events and the portal on (so each has
     its public page), that the company takes part in; with its own slots not ended yet."""
-    region_ids = features.enabled_region_ids(session, "events") & features.enabled_region_ids(
-        session, "portal")
+    region_ids = event_region_ids(session)
     if not region_ids:
         return []
     rows = session.execute(

@@ -40,7 +40,7 @@ from werkzeug.datastructures import MultiDict
 
 from .. import i18n
 from ..i18n import gettext as _
-from ..services import event_pages, features, geocoder, public_pages, structured_data
+from ..services import features, geocoder, public_pages, structured_data
 from ..services import search as search_service
 from ..services.search import SearchResult
 from ..services.search_query import (
@@ -161,7 +161,7 @@ def _portal_globals():
 def _calendar_link() -> str | None:
     """The event calendar's URL for the page header, if events are on in a portal region (asked
     only when a template shows the link)."""
-    shown = event_pages.visible_region_ids(context.db())
+    shown = public_pages.event_region_ids(context.db())
     return url_for("kwis_job_portal.events") if shown else None
 
 
