@@ -142,7 +142,7 @@ def ew(session, world):
             registration_opens_at=at(today, 0), registration_closes_at=at(today, 0) + timedelta(
                 days=7, hours=18),
         ),
-        "week": event("week", "Woche der offenen Unternehmen", region=weimar,
+        "week": event("week", "Woche der offenen Betriebe Apolda", region=weimar,
                       kind="open_companies", start=40, days=5, city="Apolda"),
         "info": event("info", "Infotag Ausbildung", kind="info_day", start=-1, days=2),
         "draft": event("draft", "Geheime Projektwoche", status="draft", kind="project_week"),
@@ -193,7 +193,7 @@ def test_the_calendar_lists_public_events_by_start_grouped_by_month(client, ew):
     page = get_page(client, "/jobs/termine")
     html = page.html
     shown = [ew.events[k] for k in ("info", "fair", "week")]
-    positions = [html.index(event.title) for event in shown]
+    positions = [html.index(f">{event.title}</a>") for event in shown]
     assert positions == sorted(positions), "ordered by start date"
     for event in shown:
         assert path_of(event) in page.links
@@ -280,7 +280,7 @@ def test_the_event_page_shows_dates_place_description_registration_and_companies
     page = get_page(client, path_of(fair))
     html = page.html
     assert page.h1 == "Ausbildungsmesse Jena"
-    assert ">Messe</p>" in html
+    assert ">Ausbildungsmesse / Berufemarkt</p>" in html
     assert "Volkshaus, Carl-Zeiß-Platz 15, 07743 Jena" in html
     assert fair.starts_on.strftime("%d.%m.%Y") in html
     # description: sanitised again on the way out
@@ -372,7 +372,7 @@ def test_switching_a_feature_off_hides_a_public_event_at_once(client, session, e
     features.set_enabled(session, ew.weimar.id, "events", False, None)
     session.commit()
     assert client.get(path).status_code == 404
-    assert "Woche der offenen Unternehmen" not in client.get("/jobs/termine").get_data(True)
+    assert "Woche der offenen Betriebe Apolda" not in client.get("/jobs/termine").get_data(True)
 
 
 def test_event_pages_are_public_cacheable_cookie_free_and_read_only(client, ew):

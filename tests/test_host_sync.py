@@ -16,6 +16,7 @@ from kwis_job_plugin.models import (
     Media,
     Offer,
     Registration,
+    RegistrationToken,
     Slot,
 )
 from kwis_job_plugin.models.profile import profile_benefit
@@ -37,8 +38,11 @@ def _full_profile(session, user, region):
     slot = Slot(participation=participation, title="Rundgang", starts_at=datetime(2027, 3, 1, 9),
                 ends_at=datetime(2027, 3, 1, 11), capacity=5)
     session.add_all([event, participation, slot])
-    session.add(Registration(slot=slot, first_name="Mia", last_name="M.", email="m@s.example",
-                             token_hash=f"{user.id:064d}", created_at=datetime(2026, 11, 1)))
+    registration = Registration(slot=slot, first_name="Mia", last_name="M.",
+                                email="m@s.example", created_at=datetime(2026, 11, 1))
+    session.add(registration)
+    session.add(RegistrationToken(registration=registration, purpose="cancel",
+                                  token_hash=f"{user.id:064d}", expires_at=datetime(2027, 3, 2)))
     session.add(Invitation(customer_id=user.customer.id, token_hash=f"{user.id + 1000:064d}",
                            sent_at=datetime(2026, 1, 1)))
     session.flush()
@@ -56,7 +60,7 @@ def test_deleting_a_customer_removes_all_its_data_and_nothing_else(app, world, s
 
     assert session.scalars(select(EmployerProfile.id)).all() == [kept.id]
     assert {o.profile_id for o in session.scalars(select(Offer))} == {kept.id}
-    for model in (Media, EventParticipation, Slot, Registration, Invitation):
+    for model in (Media, EventParticipation, Slot, Registration, RegistrationToken, Invitation):
         assert _count(session, model) == 1, model.__name__
     assert _count(session, Event) == 2, "events belong to the agency, not to the company"
     assert session.scalar(select(AuditEntry).where(AuditEntry.action == "customer.data_deleted"))

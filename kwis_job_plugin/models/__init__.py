@@ -3,7 +3,7 @@
 from .alert import AlertSubscription
 from .audit import AuditEntry, DailyCounter
 from .base import Base, metadata
-from .event import Event, EventParticipation, Registration, Slot
+from .event import Event, EventParticipation, Registration, RegistrationToken, Slot
 from .geo import GeocodeCacheEntry
 from .host import customer_table, user_table
 from .invitation import Invitation
@@ -18,7 +18,8 @@ __all__ = [
     "AlertSubscription", "AuditEntry", "Base", "Benefit", "DailyCounter", "EmployerProfile",
     "Event", "EventParticipation", "FeatureSwitch", "GeocodeCacheEntry", "Invitation", "Media",
     "OccupationalField", "Offer", "OfferType", "OutboxMail", "Region", "RegionAgsPrefix",
-    "Registration", "SearchChange", "SearchDoc", "SearchFacet", "Slot", "TargetGroup",
+    "Registration", "RegistrationToken", "SearchChange", "SearchDoc", "SearchFacet", "Slot",
+    "TargetGroup",
     "TrainingOccupation",
     "customer_table", "metadata", "user_table",
 ]

@@ -35,10 +35,12 @@ from .public_pages import SLUG, WITHDRAWN, Address, event_region_ids
 from .structured_data import plain_text
 
 KIND_LABELS = {
-    "fair": N_("Messe"),
-    "open_companies": N_("Offene Betriebe"),
+    "fair": N_("Ausbildungsmesse / Berufemarkt"),
+    "open_companies": N_("Woche der offenen Unternehmen"),
     "project_week": N_("Projektwoche"),
     "info_day": N_("Infotag"),
+    "parents_evening": N_("Elternabend"),
+    "returnee_day": N_("Rückkehrertag / Treffpunkt Karriere"),
 }
 assert set(KIND_LABELS) == set(EVENT_KINDS), "every event kind needs a label"
 SUMMARY_LENGTH = 200
