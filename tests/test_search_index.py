@@ -105,6 +105,18 @@ def test_publishing_indexes_the_snapshot(session, world, company):
     assert _found(session, "Brillengläser") == [offer.id]
 
 
+def test_words_at_paragraph_list_and_line_boundaries_are_found(session, world, company):
+    """Issue 15: flattening the markup once glued "Holz" and "Metall" into "holzmetall"."""
+    offer = _offer(session, company, description_html=(
+        "<p>Wir suchen</p><p>Jena</p><ul><li>Holz</li><li>Metall</li></ul>Zeile<br>zwei"))
+    publication.submit(session, offer, world.region, offer_snapshot, world.a.id)
+    terms = _doc(session, offer).terms.split()
+    for glued in ("suchenjena", "holzmetall", "metallzeil", "zeilezwei"):
+        assert not any(term.startswith(glued) for term in terms), glued
+    for word in ("Metall", "Holz", "Jena", "zwei"):
+        assert _found(session, word) == [offer.id], word
+
+
 def test_edits_under_review_leave_the_public_version_in_the_index(session, world, company):
     offer = _offer(session, company)
     publication.submit(session, offer, world.region, offer_snapshot, world.a.id)

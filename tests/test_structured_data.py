@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from kwis_job_plugin.services import sanitize
 from kwis_job_plugin.services import structured_data as sd
 from kwis_job_plugin.services.public_pages import Address, CompanyPage, OfferPage
 from kwis_job_plugin.services.recurrence import Period
@@ -87,6 +88,9 @@ def test_to_json_keeps_umlauts_readable():
         ("<p>Ein   langer\n Text mit vielen Wörtern</p>", 16, "Ein langer Text…"),
         ("<p>Ein   langer\n Text mit vielen Wörtern</p>", 15, "Ein langer…"),
         ("<ul><li>Eins</li><li>Zwei</li></ul>Drei<br>Vier", None, "Eins Zwei Drei Vier"),
+        ("<p>Wir suchen</p><p>Jena</p><ul><li>Holz</li><li>Metall</li></ul>Zeile<br>zwei", None,
+         "Wir suchen Jena Holz Metall Zeile zwei"),
+        ("Vorher<ul><li>Holz</li></ul><h3>Titel</h3>Nachher", None, "Vorher Holz Titel Nachher"),
         ("Drei Jahre <strong>Holz</strong>.", None, "Drei Jahre Holz."),
         ("Donaudampfschifffahrtsgesellschaft", 10, "Donaudamp…"),
         ("", 10, ""),
@@ -94,7 +98,9 @@ def test_to_json_keeps_umlauts_readable():
     ],
 )
 def test_plain_text(markup, limit, expected):
-    text = sd.plain_text(markup, limit)
+    """Markup becomes text in one place (``sanitize.plain_text``), with a space at every block
+    and line boundary (issue 15)."""
+    text = sanitize.plain_text(markup, limit)
     assert text == expected
     assert limit is None or len(text) <= limit
 

@@ -32,7 +32,7 @@ from ..models.host import customer_table
 from . import features, sanitize
 from .input_checks import single_line
 from .public_pages import SLUG, WITHDRAWN, Address, event_region_ids
-from .structured_data import plain_text
+from .sanitize import plain_text
 
 KIND_LABELS = {
     "fair": N_("Ausbildungsmesse / Berufemarkt"),

@@ -32,8 +32,8 @@ from ..models.host import get_customer
 from . import features, offer_display, profile_display, publication, search, search_index
 from .offer_input import URL_RE
 from .recurrence import Period
+from .sanitize import plain_text
 from .search import SearchItem
-from .structured_data import plain_text
 
 SLUG = re.compile(r"[a-z0-9-]{1,160}")
 """What ``slugs.slugify`` makes; anything else cannot name a page (and never reaches SQL)."""

@@ -31,6 +31,30 @@ def clean_html(html: str | None) -> str:
     ).strip()
 
 
+_BOUNDARY = re.compile(
+    r"</?(?:p|li|ul|ol|h[1-6]|div|blockquote|pre|table|tr|td|th|dd|dt|dl|section|article)\b[^>]*>"
+    r"|<br\s*/?>",
+    re.IGNORECASE,
+)
+
+
+def plain_text(markup: str | None, limit: int | None = None) -> str:
+    """Rich text as one line of plain text, cut at a word boundary to ``limit`` characters.
+
+    Every block and line boundary (paragraphs, list items, headings, ``<br>``) becomes a space
+    before the tags go, so ``<p>Wir suchen</p><p>Jena</p>`` reads "Wir suchen Jena" and not
+    "Wir suchenJena": the search index, JSON-LD, meta descriptions and mails all depend on it.
+    """
+    spaced = _BOUNDARY.sub(" ", markup or "")
+    text = " ".join(html.unescape(nh3.clean(spaced, tags=set())).split())
+    if limit is None or len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    if text[limit - 1] != " " and " " in head:
+        head = head.rsplit(" ", 1)[0]
+    return head.rstrip(" ,;:.-") + "…"
+
+
 def text_length(html: str) -> int:
     """Length of the visible text, for limits that should not count markup."""
     return len(nh3.clean(html, tags=set()).strip())

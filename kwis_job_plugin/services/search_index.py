@@ -15,12 +15,10 @@ switch, so neither needs a job that runs at midnight. No Flask here.
 from __future__ import annotations
 
 import hashlib
-import html
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-import nh3
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -36,7 +34,7 @@ from ..models import (
 )
 from ..models.base import utcnow
 from ..models.host import get_customer
-from . import places, publication, recurrence, search_sync, snapshots
+from . import places, publication, recurrence, sanitize, search_sync, snapshots
 from .text import normalise
 
 ROTATION_MODULUS = 2_147_483_647
@@ -116,10 +114,6 @@ def yearly_window(value: str | None) -> recurrence.Window | None:
     return recurrence.Window(start_month, start_day, end_month, end_day)
 
 
-def _plain_text(markup: str | None) -> str:
-    return html.unescape(nh3.clean(markup or "", tags=set()))
-
-
 class Names:
     """Display names of the taxonomies, loaded once per refresh run (they become terms)."""
 
@@ -185,7 +179,7 @@ def _values(
 
     words = [
         snap.get("title") or "",
-        _plain_text(snap.get("description_html")),
+        sanitize.plain_text(snap.get("description_html")),
         psnap.get("display_name") or "",
         names.types.get(type_key, ""),
         *keyed("field", names.fields),

@@ -13,12 +13,8 @@ here: the view passes absolute URLs.
 
 from __future__ import annotations
 
-import html
 import json
-import re
 from typing import TYPE_CHECKING, Any
-
-import nh3
 
 if TYPE_CHECKING:
     from .public_pages import Address, CompanyPage, OfferPage
@@ -27,21 +23,8 @@ CONTEXT = "https://schema.org"
 COUNTRY = "DE"
 OFFLINE = "https://schema.org/OfflineEventAttendanceMode"
 SCHEDULED = "https://schema.org/EventScheduled"
-_BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|ul|ol|div)\s*>|<br\s*/?>", re.IGNORECASE)
 _ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
             "\u2029": "\\u2029"}
-
-
-def plain_text(markup: str | None, limit: int | None = None) -> str:
-    """Rich text as one line of plain text, cut at a word boundary to ``limit`` characters."""
-    spaced = _BLOCK_END.sub(" ", markup or "")  # "<p>a</p><p>b</p>" reads "a b", not "ab"
-    text = " ".join(html.unescape(nh3.clean(spaced, tags=set())).split())
-    if limit is None or len(text) <= limit:
-        return text
-    head = text[: limit - 1]
-    if text[limit - 1] != " " and " " in head:
-        head = head.rsplit(" ", 1)[0]
-    return head.rstrip(" ,;:.-") + "…"
 
 
 def to_json(data: dict[str, Any]) -> str:
