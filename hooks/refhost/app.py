@@ -13,6 +13,7 @@ from flask_wtf.csrf import CSRFProtect
 from ..host import PluginHost, make_plugin_manager
 from ..types import HostContext, HostCustomer, HostUser
 from .db import RequestSessions, make_engine
+from .demo_mail import demo_mail_bp
 from .models import Customer, User
 from .views import admin_bp, auth_bp, selfservice_bp
 
@@ -92,6 +93,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(auth_bp)
     app.register_blueprint(selfservice_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(demo_mail_bp)  # 404 unless KWIS_DEMO_MAIL_DIR is set
     for spec in plugins.blueprints(app, context):
         app.register_blueprint(spec.blueprint, url_prefix=spec.url_prefix, **spec.options)
     for command in plugins.cli_commands():
