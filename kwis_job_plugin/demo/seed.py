@@ -1,4 +1,5 @@
-"""Seed the demo: three regions, 60 fictional companies with logins, profiles, offers, an event.
+"""Seed the demo: three regions, 60 fictional companies with logins, profiles, offers, and two
+events with registrations (an open-companies week in Jena, a training fair in the Weimarer Land).
 
 Deterministic (fixed random seed), so screenshots, docs and tests see the same data every time.
 """
@@ -7,7 +8,8 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from typing import TypeVar
 
 from kwis_hooks.refhost.models import Customer
 from sqlalchemy import func, select
@@ -20,6 +22,7 @@ from ..models import (
     EventParticipation,
     OccupationalField,
     Region,
+    Registration,
     Slot,
     TargetGroup,
 )
@@ -40,6 +43,7 @@ from .factories import (
 )
 
 ADMIN_EMAIL = "admin@wirtschaftsfoerderung-jena.example"
+T = TypeVar("T")
 
 # offer type key -> title pattern, target group key, time mode
 OFFER_PATTERNS = [
@@ -182,17 +186,17 @@ def seed_demo(session: Session, today: date | None = None) -> list[DemoLogin]:
             if offer_status == "published":
                 offer.published_snapshot = offer_snapshot(offer)
 
-    _seed_event(
+    _seed_week(
         session,
         regions["jena"],
-        [p for p in profiles if p.region_id == regions["jena"].id and p.status == "published"][:6],
+        [p for p in profiles if p.region_id == regions["jena"].id and p.status == "published"],
         today,
     )
     weimarer_land = regions["weimarer-land"]
-    _seed_week(
+    _seed_fair(
         session,
         weimarer_land,
-        [p for p in profiles if p.region_id == weimarer_land.id and p.status == "published"][:4],
+        [p for p in profiles if p.region_id == weimarer_land.id and p.status == "published"],
         today,
     )
     session.flush()
@@ -217,98 +221,390 @@ def _timing(time_mode: str, today: date, rng: random.Random) -> dict:
     return {}
 
 
-def _seed_event(
-    session: Session, region: Region, profiles: list[EmployerProfile], today: date
-) -> None:
-    start = today + timedelta(days=(4 - today.weekday()) % 7 + 28)
-    event = Event(
-        region_id=region.id,
-        kind="open_companies",
-        status="published",
-        slug="tage-der-offenen-betriebe-jena",
-        title="Tage der offenen Betriebe Jena",
-        description_html="<p>Betriebe öffnen ihre Türen für Schülerinnen, Schüler und Eltern.</p>",
-        starts_on=start,
-        ends_on=start + timedelta(days=1),
-        venue="Betriebe in ganz Jena",
-        city="Jena",
-        postcode="07743",
-        registration_opens_at=datetime.combine(today, datetime.min.time()),
-        registration_closes_at=datetime.combine(start - timedelta(days=2), datetime.min.time()),
-    )
-    session.add(event)
-    for i, profile in enumerate(profiles):
-        participation = EventParticipation(event=event, profile=profile, status="registered")
-        session.add(participation)
-        for hour in (9, 13):
-            begin = datetime.combine(start + timedelta(days=i % 2), datetime.min.time()).replace(
-                hour=hour
-            )
-            session.add(
-                Slot(
-                    participation=participation,
-                    title="Betriebsrundgang",
-                    starts_at=begin,
-                    ends_at=begin + timedelta(hours=2),
-                    capacity=8 + 4 * (i % 3),
-                    waitlist_capacity=4,
-                    min_age=13,
-                )
-            )
+# --- events ------------------------------------------------------------------------------------
+#
+# Two events whose windows are open on the day the demo is seeded, so every part of the events
+# tool has something to show: an open-companies week in Jena (visits at the companies, one a
+# class can book) and a fair in the Weimarer Land (stands, and a few slots to book at them).
+# Registrations are fictional people at example.org; some slots are nearly full, one is full
+# with a waiting list, so the overview, the attendee lists and the waiting list have data.
+
+EVENT_SEED = 8
+"""The events draw on their own random numbers: changing them leaves the companies unchanged."""
 
 
-WEEK_SLOTS = [
-    # (weekday 0-4, hour, hours, title, capacity, minimum age)
-    (0, 8, 3, "Ein Vormittag in der Werkstatt", 6, 14),
-    (2, 14, 2, "Betriebsrundgang mit Fragerunde", 12, None),
-    (4, 9, 4, "Mitmachen: ein Tag im Team", 4, 15),
+@dataclass(frozen=True)
+class SlotPlan:
+    day: int
+    """Days after the event's first day."""
+    start: time
+    end: time
+    title: str
+    description: str
+    capacity: int
+    waitlist: int
+    meeting_point: str
+    accessibility: str | None = None
+    min_age: int | None = None
+    min_grade: int | None = None
+    max_party_size: int = 1
+    fields: tuple[str, ...] = ()
+    """Keys of the occupational fields the slot shows (``kwis_job_occupational_field.key``)."""
+    fill: str = "some"
+    """How much the seeded registrations fill: ``full`` (and people waiting), ``nearly``,
+    ``some``, ``class`` (one school class and two pupils) or ``none``."""
+
+
+WEEK_PLANS: dict[str, tuple[SlotPlan, ...]] = {
+    # company (from data.COMPANIES) -> its visits; the first is the Jena demo login's company
+    "Saaletal Präzisionsoptik": (
+        SlotPlan(0, time(9), time(11), "Betriebsrundgang mit Auszubildenden",
+                 "Unsere Auszubildenden zeigen Fertigung, Messraum und Büro und erzählen, wie "
+                 "ihr Tag aussieht. Danach ist Zeit für Fragen.",
+                 10, 4, "Empfang im Erdgeschoss", "Stufenloser Zugang, Aufzug vorhanden.",
+                 min_grade=7, fill="full", fields=("technik", "produktion")),
+        SlotPlan(2, time(8), time(10, 30), "Klassenbesuch: Optik zum Anfassen",
+                 "Für Schulklassen ab Klasse 8: Rundgang in kleinen Gruppen und drei Stationen "
+                 "zum Ausprobieren. Die Lehrkraft meldet die Klasse an.",
+                 30, 0, "Haupteingang, bitte am Empfang melden",
+                 "Barrierefreier Eingang über den Hof; Toilette barrierefrei.",
+                 min_grade=8, max_party_size=28, fill="class", fields=("technik",)),
+    ),
+    "Tischlerei Schubert": (
+        SlotPlan(1, time(13), time(16), "Mitmachen in der Werkstatt",
+                 "Drei Stunden mitarbeiten: messen, sägen, schleifen. Arbeitskleidung und "
+                 "Schutzbrille bekommen Sie von uns.",
+                 6, 3, "Werkstatttor an der Hofeinfahrt",
+                 "Sicherheitsschuhe werden gestellt. Die Werkstatt liegt drei Stufen über dem Hof.",
+                 min_age=14, fill="nearly", fields=("bau", "produktion")),
+    ),
+    "Faserlicht Photonik": (
+        SlotPlan(0, time(14), time(15, 30), "Fragestunde mit der Ausbilderin",
+                 "Was lernt man in der Ausbildung, wie läuft die Bewerbung, was verdient man? "
+                 "Eltern sind herzlich willkommen.",
+                 15, 5, "Besprechungsraum im 1. Obergeschoss",
+                 "Aufzug vorhanden; Gebärdensprachdolmetschung auf Anfrage.",
+                 min_grade=7, fill="nearly", fields=("naturwissenschaften", "technik")),
+        SlotPlan(4, time(10), time(12), "Klassenbesuch im Laserlabor",
+                 "Eine Schulklasse macht drei Versuche mit Licht, betreut von Auszubildenden.",
+                 25, 0, "Haupteingang, Pforte", "Stufenloser Zugang; Schutzbrillen liegen bereit.",
+                 min_grade=9, max_party_size=25, fields=("naturwissenschaften",)),
+    ),
+    "Bäckerei Hoffmann": (
+        SlotPlan(2, time(5), time(8), "Früh in der Backstube",
+                 "Brötchen, Brot und Kuchen entstehen, bevor der Laden öffnet: mitbacken und "
+                 "probieren.",
+                 4, 2, "Hintereingang an der Backstube", "Backstube ebenerdig.", min_age=15,
+                 fields=("produktion", "dienstleistung")),
+    ),
+    "Städtisches Klinikum Kernberge": (
+        SlotPlan(1, time(9), time(11), "Pflege und Medizintechnik kennenlernen",
+                 "Ein Rundgang durch Ausbildungszentrum und Station, mit Auszubildenden der "
+                 "Pflege und der Medizintechnik.",
+                 12, 4, "Haupteingang Haus A, Information",
+                 "Stufenloser Zugang, Aufzüge; Parkplätze für Menschen mit Behinderung vor Haus "
+                 "A.", min_grade=9, fill="nearly", fields=("gesundheit", "soziales")),
+    ),
+    "Elektro Seidel": (
+        SlotPlan(3, time(13), time(15), "Mitmachen: eine Schaltung bauen",
+                 "Aus Kabel, Schalter und Lampe wird eine Schaltung, die Sie mit nach Hause "
+                 "nehmen.",
+                 6, 2, "Werkstatt, Eingang Hof", "Bitte lange Haare zusammenbinden.",
+                 min_age=13, fill="none", fields=("elektro",)),
+    ),
+}
+
+FAIR_STANDS: dict[str, tuple[str, str, tuple[SlotPlan, ...]]] = {
+    # company -> (what the stand shows, who is there, slots to book at the stand)
+    "Apoldaer Strickwaren": (
+        "Vom Garn zum Pullover: eine Strickmaschine läuft am Stand. Wir sehen uns Ihre "
+        "Bewerbungsmappe an und beantworten Fragen zu Praktikum und Ausbildung.",
+        "zwei Auszubildende und die Ausbildungsleiterin",
+        (
+            SlotPlan(0, time(10), time(10, 30), "Bewerbungsmappen-Check am Stand",
+                     "Bringen Sie Ihre Bewerbung mit (ausgedruckt oder auf dem Handy): 30 "
+                     "Minuten Rückmeldung in kleiner Runde.",
+                     3, 2, "Stand 1, gleich am Eingang der Halle",
+                     "Halle stufenlos erreichbar; Sitzplätze am Stand.", min_grade=8,
+                     fill="full", fields=("wirtschaft", "produktion")),
+            SlotPlan(0, time(11), time(11, 30), "Bewerbungsmappen-Check am Stand",
+                     "Bringen Sie Ihre Bewerbung mit (ausgedruckt oder auf dem Handy): 30 "
+                     "Minuten Rückmeldung in kleiner Runde.",
+                     3, 2, "Stand 1, gleich am Eingang der Halle",
+                     "Halle stufenlos erreichbar; Sitzplätze am Stand.", min_grade=8,
+                     fill="nearly", fields=("wirtschaft", "produktion")),
+        ),
+    ),
+    "Ilmtal Präzisionsdreherei": (
+        "Metall und Technik: Drehteile zum Anfassen und eine CNC-Steuerung zum Ausprobieren.",
+        "ein Auszubildender im zweiten Lehrjahr und der Werkstattmeister",
+        (
+            SlotPlan(0, time(10, 30), time(11, 15), "Drehen an der CNC-Steuerung",
+                     "An der Lernsteuerung ein erstes Drehteil programmieren.",
+                     4, 2, "Stand 6, hintere Hallenhälfte",
+                     "Die Steuerung ist im Sitzen bedienbar.", min_age=14, fill="nearly",
+                     fields=("metall",)),
+        ),
+    ),
+    "Ilmtal Digital": (
+        "IT-Berufe: eine kleine App zum Ausprobieren und Gespräche über Ausbildung und duales "
+        "Studium.",
+        "zwei Auszubildende der Fachinformatik und die Ausbilderin",
+        (
+            SlotPlan(0, time(12), time(12, 45), "Gesprächsrunde mit Auszubildenden",
+                     "Auszubildende erzählen von Berufsschule, Projekten und Bewerbung; auch "
+                     "für Schulklassen, die Lehrkraft meldet die Klasse an.",
+                     20, 0, "Stand 9 im Foyer", "Foyer stufenlos erreichbar.",
+                     min_grade=8, max_party_size=20, fill="class", fields=("it",)),
+        ),
+    ),
+    "Baugeschäft Hartung": (
+        "Berufe am Bau: eine kleine Mauer zum Selbstmauern und Bilder von unseren Baustellen.",
+        "die Ausbilderin und ein Auszubildender im dritten Lehrjahr",
+        (),
+    ),
+    "Saale-Ilm Transporte": (
+        "Logistik und Verkehr: Berufskraftfahrerin oder Berufskraftfahrer und Fachkraft für "
+        "Lagerlogistik zum Kennenlernen, ein Lkw-Fahrerhaus zum Einsteigen.",
+        "ein Auszubildender und der Disponent",
+        (),
+    ),
+}
+
+FIRST_NAMES = [
+    "Mia", "Ben", "Emma", "Paul", "Hannah", "Leon", "Lina", "Finn", "Sophie", "Noah", "Lea",
+    "Elias", "Marie", "Jonas", "Clara", "Luis", "Ida", "Felix", "Emil", "Frieda", "Anton", "Ella",
+    "Karl", "Greta", "Oskar", "Mila", "Theo", "Lotta", "Jakob", "Amelie",
 ]
+LAST_NAMES = [
+    "Schubert", "Fischer", "Krause", "Lehmann", "Wagner", "Hoffmann", "Schulze", "Keller",
+    "Richter", "Vogel", "Neumann", "Zimmermann", "Hahn", "Böhm", "Winkler", "Lorenz", "Seidel",
+    "Franke", "Kühn", "Brandt",
+]
+SCHOOLS = {
+    "jena": ["Gemeinschaftsschule am Saaleufer", "Regelschule Am Fuchsturm",
+             "Gymnasium an der Leutra", "Gemeinschaftsschule Jena-Ost"],
+    "weimarer-land": ["Regelschule Apolda-Nord", "Gymnasium am Brückenborn",
+                      "Gemeinschaftsschule Ilmtal", "Regelschule Bad Berka"],
+}
+TEACHERS = [("Katrin", "Lehmann"), ("Stefan", "Ullrich"), ("Anja", "Petzold")]
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min)
 
 
 def _seed_week(
     session: Session, region: Region, profiles: list[EmployerProfile], today: date
-) -> None:
-    """A second, week-long event in another region, so the calendar has more than one entry,
-    a region filter to try and slots on different days."""
-    monday = today + timedelta(days=(7 - today.weekday()) % 7 + 42)
+) -> Event:
+    """Jena's open-companies week: Monday to Friday, every visit at a company (those of
+    ``profiles`` that ``WEEK_PLANS`` names)."""
+    rng = random.Random(EVENT_SEED)
+    monday = today + timedelta(days=(7 - today.weekday()) % 7 + 21)
     event = Event(
         region_id=region.id,
         kind="open_companies",
         status="published",
-        slug="woche-der-offenen-unternehmen-weimarer-land",
-        title="Woche der offenen Unternehmen Weimarer Land",
+        slug="woche-der-offenen-unternehmen-jena",
+        title="Woche der offenen Unternehmen Jena",
         description_html=(
-            "<p>Eine Woche lang zeigen Betriebe aus dem Weimarer Land, wie sie arbeiten und "
-            "ausbilden. Schülerinnen und Schüler ab Klasse 7, Eltern und Lehrkräfte sind "
-            "willkommen.</p><ul><li>Betriebsrundgänge und Mitmachangebote</li>"
-            "<li>Gespräche mit Auszubildenden</li></ul>"
+            "<p>Eine Woche lang öffnen Jenaer Betriebe ihre Türen: Schülerinnen und Schüler ab "
+            "Klasse 7, Eltern und Lehrkräfte sehen, wie hier gearbeitet und ausgebildet wird."
+            "</p><ul><li>Betriebsrundgänge und Mitmachangebote</li><li>Gespräche mit "
+            "Auszubildenden</li><li>Termine für ganze Schulklassen</li></ul>"
         ),
         starts_on=monday,
         ends_on=monday + timedelta(days=4),
-        venue="Betriebe im ganzen Landkreis",
-        postcode="99510",
-        city="Apolda",
-        lat=51.0264,
-        lon=11.5139,
-        registration_opens_at=datetime.combine(monday - timedelta(days=28), datetime.min.time()),
-        registration_closes_at=datetime.combine(monday - timedelta(days=3), datetime.min.time()),
+        at_companies=True,
+        city="Jena",
+        postcode="07743",
+        participation_opens_at=_midnight(today - timedelta(days=21)),
+        participation_closes_at=_midnight(monday - timedelta(days=7)),
+        registration_opens_at=_midnight(today - timedelta(days=7)),
+        registration_closes_at=_midnight(monday - timedelta(days=1)),
+        published_at=_midnight(today - timedelta(days=21)),
     )
     session.add(event)
-    for i, profile in enumerate(profiles):
+    people = _People(rng, SCHOOLS["jena"], today)
+    field_ids = _field_ids(session)
+    for profile, plans in _by_name(profiles, WEEK_PLANS):
+        customer = session.get(Customer, profile.customer_id)
+        address = f"{customer.street}, {customer.postcode} {customer.city}"
         participation = EventParticipation(event=event, profile=profile, status="registered")
         session.add(participation)
-        weekday, hour, hours, title, capacity, min_age = WEEK_SLOTS[i % len(WEEK_SLOTS)]
-        begin = datetime.combine(monday + timedelta(days=weekday), datetime.min.time()).replace(
-            hour=hour
+        for plan in plans:
+            _seed_slot(session, participation, monday, plan, f"{address}; {plan.meeting_point}",
+                       field_ids, people)
+    return event
+
+
+def _seed_fair(
+    session: Session, region: Region, profiles: list[EmployerProfile], today: date
+) -> Event:
+    """The Weimarer Land's training fair: one Saturday in a hall, stands (those of ``profiles``
+    that ``FAIR_STANDS`` names) and a few slots to book at them."""
+    rng = random.Random(EVENT_SEED + 1)
+    saturday = today + timedelta(days=(5 - today.weekday()) % 7 + 35)
+    apolda = next(t for t in data.TOWNS if t["name"] == "Apolda")
+    event = Event(
+        region_id=region.id,
+        kind="fair",
+        status="published",
+        slug="ausbildungsmesse-weimarer-land",
+        title="Ausbildungsmesse Weimarer Land",
+        description_html=(
+            "<p>Betriebe aus dem Weimarer Land stellen an einem Samstag ihre Ausbildungsberufe, "
+            "Praktika und dualen Studiengänge vor. Kommen Sie vorbei, mit der Familie oder mit "
+            "der Klasse: Der Eintritt ist frei.</p><p>An einigen Ständen können Sie einen "
+            "Termin buchen, zum Beispiel für einen Bewerbungsmappen-Check.</p>"
+        ),
+        starts_on=saturday,
+        ends_on=saturday,
+        at_companies=False,
+        venue="Mehrzweckhalle am Brückenborn",
+        street="Am Brückenborn 2",
+        postcode=apolda["postcode"],
+        city="Apolda",
+        lat=apolda["lat"],
+        lon=apolda["lon"],
+        participation_opens_at=_midnight(today - timedelta(days=28)),
+        participation_closes_at=_midnight(saturday - timedelta(days=10)),
+        registration_opens_at=_midnight(today - timedelta(days=7)),
+        registration_closes_at=_midnight(saturday - timedelta(days=2)),
+        published_at=_midnight(today - timedelta(days=28)),
+    )
+    session.add(event)
+    people = _People(rng, SCHOOLS["weimarer-land"], today)
+    field_ids = _field_ids(session)
+    for profile, (info, who, plans) in _by_name(profiles, FAIR_STANDS):
+        participation = EventParticipation(
+            event=event, profile=profile, status="registered", stand_info=info, stand_people=who
         )
-        session.add(
-            Slot(
-                participation=participation,
-                title=title,
-                starts_at=begin,
-                ends_at=begin + timedelta(hours=hours),
-                capacity=capacity,
-                waitlist_capacity=2,
-                min_age=min_age,
-            )
+        session.add(participation)
+        for plan in plans:
+            _seed_slot(session, participation, saturday, plan,
+                       f"{plan.meeting_point}, {event.venue}", field_ids, people)
+    return event
+
+
+def _by_name(
+    profiles: list[EmployerProfile], plans: dict[str, T]
+) -> list[tuple[EmployerProfile, T]]:
+    """The profiles named in ``plans``, in the plans' order, each with its plan."""
+    named = {p.display_name: p for p in profiles}
+    return [(named[name], plan) for name, plan in plans.items() if name in named]
+
+
+def _field_ids(session: Session) -> dict[str, int]:
+    return {f.key: f.id for f in session.scalars(select(OccupationalField))}
+
+
+def _seed_slot(
+    session: Session,
+    participation: EventParticipation,
+    first_day: date,
+    plan: SlotPlan,
+    place: str,
+    field_ids: dict[str, int],
+    people: _People,
+) -> Slot:
+    day = first_day + timedelta(days=plan.day)
+    slot = Slot(
+        participation=participation,
+        title=plan.title,
+        description=plan.description,
+        starts_at=datetime.combine(day, plan.start),
+        ends_at=datetime.combine(day, plan.end),
+        capacity=plan.capacity,
+        waitlist_capacity=plan.waitlist,
+        min_age=plan.min_age,
+        min_grade=plan.min_grade,
+        max_party_size=plan.max_party_size,
+        place=place[:200],
+        accessibility=plan.accessibility,
+        field_ids=sorted(field_ids[key] for key in plan.fields if key in field_ids),
+        status="open",
+        confirmed_count=0,
+    )
+    session.add(slot)
+    for registration in people.registrations_for(plan):
+        slot.registrations.append(registration)
+    slot.confirmed_count = sum(
+        r.party_size for r in slot.registrations if r.status in ("pending", "confirmed")
+    )
+    return slot
+
+
+class _People:
+    """Fictional visitors at example.org, arriving one after another in the days since
+    registration opened (so the waiting list's order of arrival is the seeding order)."""
+
+    def __init__(self, rng: random.Random, schools: list[str], today: date):
+        self.rng = rng
+        self.schools = schools
+        self.count = 0
+        self.arrival = _midnight(today - timedelta(days=6)).replace(hour=7)
+
+    def _next_time(self) -> datetime:
+        self.arrival += timedelta(minutes=self.rng.randint(20, 90))
+        return self.arrival
+
+    def _address(self, *parts: str) -> str:
+        self.count += 1
+        return f"{'.'.join(slugify(p) for p in parts)}.{self.count}@example.org"
+
+    def pupil(self, plan: SlotPlan, status: str) -> Registration:
+        first, last = self.rng.choice(FIRST_NAMES), self.rng.choice(LAST_NAMES)
+        grade = self.rng.randint(max(plan.min_grade or 7, 7), 10)
+        under_16 = grade <= 9 and (plan.min_age or 0) < 16 and self.rng.random() < 0.6
+        created = self._next_time()
+        confirmed = created + timedelta(hours=3) if under_16 else created
+        return Registration(
+            status=status,
+            first_name=first,
+            last_name=last,
+            email=self._address(first, last),
+            school=self.rng.choice(self.schools),
+            grade=grade,
+            party_size=1,
+            under_16=under_16,
+            guardian_email=self._address("eltern", last) if under_16 else None,
+            guardian_confirmed_at=confirmed if under_16 and status == "confirmed" else None,
+            created_at=created,
+            confirmed_at=confirmed if status == "confirmed" else None,
         )
+
+    def school_class(self, plan: SlotPlan, size: int) -> Registration:
+        first, last = self.rng.choice(TEACHERS)
+        created = self._next_time()
+        return Registration(
+            status="confirmed",
+            first_name=first,
+            last_name=last,
+            email=self._address(first, last),
+            school=self.rng.choice(self.schools),
+            grade=max(plan.min_grade or 8, 8),
+            party_size=size,
+            under_16=False,
+            created_at=created,
+            confirmed_at=created,
+        )
+
+    def registrations_for(self, plan: SlotPlan) -> list[Registration]:
+        """Confirmed places by ``plan.fill``, then (when full) people on the waiting list."""
+        if plan.fill == "none":
+            return []
+        if plan.fill == "class":
+            size = min(plan.max_party_size, plan.capacity - 6)
+            return [self.school_class(plan, size)] + [
+                self.pupil(plan, "confirmed") for _ in range(2)
+            ]
+        taken = {
+            "full": plan.capacity,
+            "nearly": plan.capacity - (1 if plan.capacity <= 6 else 2),
+            "some": self.rng.randint(1, max(1, plan.capacity // 3)),
+        }[plan.fill]
+        found = [self.pupil(plan, "confirmed") for _ in range(taken)]
+        if plan.fill == "full":
+            found += [self.pupil(plan, "waitlisted") for _ in range(max(plan.waitlist - 1, 0))]
+        return found

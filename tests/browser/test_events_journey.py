@@ -1,6 +1,7 @@
 """The event calendar and an event page in Chromium on the demo data: axe on every state, and
 the way a keyboard user goes from the calendar (filtered by region) to an event and on to a
-company taking part. The demo seeds two events: one in Jena, a week in the Weimarer Land."""
+company taking part. The demo seeds two events: an open-companies week in Jena and a training
+fair in the Weimarer Land."""
 
 from __future__ import annotations
 
@@ -14,14 +15,14 @@ import kwis_job_plugin.views.portal_events  # noqa: F401  (registers the routes 
 
 pytestmark = pytest.mark.browser
 
-WEEK = "Woche der offenen Unternehmen Weimarer Land"
-JENA = "Tage der offenen Betriebe Jena"
+FAIR = "Ausbildungsmesse Weimarer Land"
+JENA = "Woche der offenen Unternehmen Jena"
 
 
 def test_calendar_states_are_accessible(page: Page, assert_accessible):
     page.goto("/jobs/termine")
     expect(page.get_by_role("heading", level=1)).to_have_text("Termine")
-    expect(page.get_by_role("link", name=WEEK)).to_be_visible()
+    expect(page.get_by_role("link", name=FAIR)).to_be_visible()
     expect(page.get_by_role("link", name=JENA)).to_be_visible()
     assert_accessible(page)
 
@@ -58,10 +59,10 @@ def test_from_the_calendar_to_an_event_and_a_company_by_keyboard(
     page.wait_for_url(re.compile(r"/jobs/termine\?region=weimarer-land"))
     expect(page.get_by_role("link", name=JENA)).to_have_count(0)
 
-    tab_to(page, page.get_by_role("link", name=WEEK))
+    tab_to(page, page.get_by_role("link", name=FAIR))
     page.keyboard.press("Enter")
-    wait_for_path_matching(page, r"/jobs/termine/\d+-woche-der-offenen-unternehmen-weimarer-land")
-    expect(page.get_by_role("heading", level=1)).to_have_text(WEEK)
+    wait_for_path_matching(page, r"/jobs/termine/\d+-ausbildungsmesse-weimarer-land")
+    expect(page.get_by_role("heading", level=1)).to_have_text(FAIR)
     expect(page.get_by_role("heading", name="Teilnehmende Betriebe")).to_be_visible()
     expect(page.locator(".kj-slots").first).to_contain_text("Plätze frei")
     assert_accessible(page)

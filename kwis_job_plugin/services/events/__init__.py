@@ -7,5 +7,7 @@ Layout (imports run one way, downwards):
 * ``registrations`` registering, guardian confirmation, cancelling, the waiting list, reminders
 * ``mails``         the texts of every events mail (written to the outbox)
 * ``tokens``        random, hashed, one-purpose, expiring tokens for links in mails
-* ``retention``     deleting registrations after the event, keeping counts; privacy export/erase
+* ``retention``     deleting registrations after the event, keeping only counts
+
+Export and erasure of everything held about one address: ``services/privacy.py``.
 """
