@@ -41,6 +41,32 @@ SETTINGS_DEFAULTS = {
     "KWIS_JOB_GEOCODER_TIMEOUT": 3.0,
     "KWIS_JOB_STALE_AFTER_DAYS": 365,
     "KWIS_JOB_VIDEO_HOSTS": VIDEO_HOSTS,
+    # Where mail goes (services/mail/transport.py): smtp://, smtp+starttls://, smtps:// or
+    # file:<folder>. None: ``kwis-job mail send`` refuses to start and says so.
+    "KWIS_JOB_MAIL_URL": None,
+    "KWIS_JOB_MAIL_BATCH_SIZE": 50,
+    # A claimed mail is another sender's to take after this long (a sender killed mid-batch).
+    "KWIS_JOB_MAIL_LEASE_SECONDS": 300,
+    # Temporary failures are retried 1, 2, 4, ... minutes apart (at most 4 h); then failed.
+    "KWIS_JOB_MAIL_MAX_ATTEMPTS": 12,
+    "KWIS_JOB_MAIL_POLL_SECONDS": 5.0,
+    "KWIS_JOB_MAIL_TIMEOUT": 30.0,
+    # Sent mails (addresses and texts) are deleted this many days after sending by
+    # ``kwis-job retention run``; pending and failed mails stay until they are delivered.
+    "KWIS_JOB_OUTBOX_KEEP_DAYS": 30,
+    # Events, the visitor side (services/events/registrations.py, views/registration.py):
+    # a place of someone under 16 is held this long for the guardian's confirmation.
+    "KWIS_JOB_GUARDIAN_HOLD_HOURS": 72,
+    # Absolute links in mails queued outside a request (``kwis-job events tick``), e.g.
+    # "https://www.wfg-jena.de"; the public prefix is added. None: http://localhost.
+    "KWIS_JOB_PUBLIC_BASE_URL": None,
+    # Rate limits of the registration POSTs (Flask-Limiter syntax), per client IP and per
+    # e-mail address; counters in memory unless a shared store is set (redis://host:6379/0).
+    "KWIS_JOB_RATELIMIT_PER_CLIENT": "30 per minute; 300 per hour",
+    "KWIS_JOB_RATELIMIT_PER_ADDRESS": "10 per hour",
+    "KWIS_JOB_RATELIMIT_STORAGE_URL": None,
+    # Test-only: True switches the slot lock off, so the race tests can show overbooking.
+    "KWIS_JOB_TEST_UNLOCKED_SLOTS": False,
 }
 
 VERSION_TABLE = "kwis_job_alembic_version"

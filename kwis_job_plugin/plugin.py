@@ -37,19 +37,50 @@ def kwis_settings_defaults() -> dict[str, Any]:
 def kwis_configure(app, host: HostContext) -> None:
     app.extensions[EXTENSION_KEY] = PluginState(host=host)
     i18n.use_locale_provider(request_locale)
+    _configure_registration(app)
+
+
+def _configure_registration(app) -> None:
+    """The public registration blueprint: links in mails, rate limits, the slot lock, and no
+    session CSRF (it sets no cookie; its form carries a signed token instead). The contract
+    has no field for "exempt from the host's CSRF check", so Flask-WTF's is told directly."""
+    from .services.events import mails, registrations
+    from .views import ratelimit
+    from .views import registration as registration_views
+
+    mails.use_links(registration_views.links)
+    registrations.set_slot_locking(not app.config.get("KWIS_JOB_TEST_UNLOCKED_SLOTS"))
+    ratelimit.init_app(app, registration_views.bp)
+    csrf = app.extensions.get("csrf")
+    if csrf is not None:
+        csrf.exempt(registration_views.bp)
 
 
 @hookimpl
 def kwis_blueprints(app, host: HostContext) -> list[BlueprintSpec]:
-    from .views import admin, media, offers_tab, portal, profile_tab
+    from .views import (
+        admin,
+        admin_events,
+        admin_mail,
+        events_tab,
+        media,
+        offers_tab,
+        portal,
+        profile_tab,
+        registration,
+    )
 
     settings = app.config
     return [
         BlueprintSpec(profile_tab.bp, settings["KWIS_JOB_SELFSERVICE_PREFIX"]),
         BlueprintSpec(offers_tab.bp, settings["KWIS_JOB_SELFSERVICE_PREFIX"]),
+        BlueprintSpec(events_tab.bp, settings["KWIS_JOB_SELFSERVICE_PREFIX"]),
         BlueprintSpec(admin.bp, settings["KWIS_JOB_ADMIN_PREFIX"]),
+        BlueprintSpec(admin_events.bp, settings["KWIS_JOB_ADMIN_PREFIX"]),
+        BlueprintSpec(admin_mail.bp, settings["KWIS_JOB_ADMIN_PREFIX"]),
         BlueprintSpec(portal.bp, settings["KWIS_JOB_PUBLIC_PREFIX"]),
         BlueprintSpec(media.bp, settings["KWIS_JOB_PUBLIC_PREFIX"]),
+        BlueprintSpec(registration.bp, settings["KWIS_JOB_PUBLIC_PREFIX"]),
     ]
 
 
@@ -87,6 +118,9 @@ def kwis_selfservice_tabs(customer: HostCustomer, user: HostUser) -> list[SelfSe
         SelfServiceTab(
             "kwis_job_offers", _("Angebote"), "kwis_job_offers.index", 30, "offers"
         ),
+        SelfServiceTab(
+            "kwis_job_events", _("Veranstaltungen"), "kwis_job_events_tab.index", 40, "events"
+        ),
     ]
 
 
@@ -102,10 +136,19 @@ def kwis_admin_menu(user: HostUser) -> list[AdminMenuEntry]:
         AdminMenuEntry(
             "kwis_job_review", _("KWIS.job: Prüfung"), "kwis_job_admin.review_queue", 51
         ),
+        AdminMenuEntry(
+            "kwis_job_events",
+            _("KWIS.job: Veranstaltungen"),
+            "kwis_job_admin_events.index",
+            52,
+        ),
+        AdminMenuEntry(
+            "kwis_job_mail", _("KWIS.job: E-Mail-Versand"), "kwis_job_admin_mail.index", 53
+        ),
     ]
 
 
-STYLESHEETS = ("selfservice.css", "kj-profile.css", "kj-offers.css")
+STYLESHEETS = ("selfservice.css", "kj-profile.css", "kj-offers.css", "kj-events-tab.css")
 
 
 @hookimpl

@@ -13,9 +13,13 @@ from kwis_job_plugin.views.access import ACCESS_ATTR
 EXPECTED_RULE = {
     "kwis_job_profile": "company",
     "kwis_job_offers": "company",
+    "kwis_job_events_tab": "company",
     "kwis_job_admin": "admin",
+    "kwis_job_admin_events": "admin",
+    "kwis_job_admin_mail": "admin",
     "kwis_job_portal": "public",
     "kwis_job_media": "public",
+    "kwis_job_registration": "public",
 }
 PLUGIN_BLUEPRINTS = tuple(EXPECTED_RULE)
 

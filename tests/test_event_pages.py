@@ -289,7 +289,7 @@ def test_the_event_page_shows_dates_place_description_registration_and_companies
     opens = ew.today.strftime("%d.%m.%Y")
     closes = (ew.today + timedelta(days=7)).strftime("%d.%m.%Y")
     assert f"Anmeldezeitraum: {opens} bis {closes}, 18:00 Uhr." in html
-    assert "Die Online-Anmeldung zu den Besuchsterminen wird später" in html
+    assert "Besuchstermine und Anmeldung" in html
     # companies: only those with a company page, by name (Ä sorts as A)
     assert html.index("Ärztehaus am Markt") < html.index("Optik Alpha")
     assert f"/jobs/betriebe/{ew.companies['alpha'].slug}" in page.links
@@ -308,7 +308,7 @@ def test_an_event_without_companies_or_registration_window_says_so(client, ew):
     html = get_page(client, path_of(ew.events["info"])).html
     assert "Die teilnehmenden Betriebe werden hier bald genannt." in html
     assert "Anmeldezeitraum" not in html
-    assert "Die Online-Anmeldung zu den Besuchsterminen wird später" in html
+    assert "Für diese Veranstaltung gibt es noch keine Besuchstermine zum Anmelden." in html
 
 
 def test_the_event_page_has_canonical_url_open_graph_and_event_json_ld(client, ew):

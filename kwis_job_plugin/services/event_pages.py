@@ -22,11 +22,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
+from babel.dates import format_date as babel_format_date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from .. import i18n
 from ..i18n import N_, gettext
-from ..models import EmployerProfile, Event, EventParticipation, Region, Slot
+from ..models import (
+    EmployerProfile,
+    Event,
+    EventParticipation,
+    OccupationalField,
+    Region,
+    Registration,
+    Slot,
+)
 from ..models.event import EVENT_KINDS
 from ..models.host import customer_table
 from . import features, sanitize
@@ -249,10 +259,30 @@ class SlotView:
     min_age: int | None
     capacity: int
     places_left: int
+    min_grade: int | None = None
+    field_ids: tuple[int, ...] = ()
+    waitlist_capacity: int = 0
+    waiting: int = 0
+    """People on the waiting list (party sizes summed)."""
+    max_party_size: int = 1
+    description: str | None = None
+    accessibility: str | None = None
 
     @property
     def full(self) -> bool:
         return self.places_left <= 0
+
+    @property
+    def waitlist_left(self) -> int:
+        return max(0, self.waitlist_capacity - self.waiting)
+
+    @property
+    def bookable(self) -> bool:
+        """A registration would get a place or a spot on the waiting list."""
+        return not self.full or self.waitlist_left > 0
+
+    def started(self, now_berlin: datetime) -> bool:
+        return now_berlin >= self.starts_at
 
 
 @dataclass(frozen=True)
@@ -294,6 +324,26 @@ class EventPage:
                     return participant, slot
         return None
 
+    def registration_state(self, now_berlin: datetime) -> str:
+        """``open``, ``not_yet`` or ``closed``: the event's registration window (naive Berlin
+        time; no window: open until a slot starts)."""
+        if self.registration_opens_at and now_berlin < self.registration_opens_at:
+            return "not_yet"
+        if self.registration_closes_at and now_berlin > self.registration_closes_at:
+            return "closed"
+        return "open"
+
+
+def _waiting(session: Session, slot_ids: list[int]) -> dict[int, int]:
+    """People waiting per slot (one grouped query; the waiting list has no stored count)."""
+    if not slot_ids:
+        return {}
+    return dict(session.execute(
+        select(Registration.slot_id, func.sum(Registration.party_size))
+        .where(Registration.slot_id.in_(slot_ids), Registration.status == "waitlisted")
+        .group_by(Registration.slot_id)
+    ).all())
+
 
 def _participants(session: Session, event: Event, today: date) -> list[Participant]:
     portal_ids = features.enabled_region_ids(session, "portal")
@@ -310,7 +360,7 @@ def _participants(session: Session, event: Event, today: date) -> list[Participa
     rows = [row for row in rows if SLUG.fullmatch(row[1].slug or "")]
     slots: dict[int, list[SlotView]] = {}
     if rows:
-        for slot in session.scalars(
+        found = session.scalars(
             select(Slot)
             .where(
                 Slot.participation_id.in_([row[0] for row in rows]),
@@ -318,7 +368,9 @@ def _participants(session: Session, event: Event, today: date) -> list[Participa
                 Slot.ends_at >= datetime.combine(today, time.min),
             )
             .order_by(Slot.starts_at, Slot.id)
-        ):
+        ).all()
+        waiting = _waiting(session, [slot.id for slot in found])
+        for slot in found:
             slots.setdefault(slot.participation_id, []).append(SlotView(
                 slot_id=slot.id,
                 title=slot.title,
@@ -328,6 +380,13 @@ def _participants(session: Session, event: Event, today: date) -> list[Participa
                 min_age=slot.min_age,
                 capacity=slot.capacity,
                 places_left=max(0, slot.capacity - (slot.confirmed_count or 0)),
+                min_grade=slot.min_grade,
+                field_ids=tuple(i for i in (slot.field_ids or []) if isinstance(i, int)),
+                waitlist_capacity=slot.waitlist_capacity or 0,
+                waiting=waiting.get(slot.id, 0),
+                max_party_size=max(1, slot.max_party_size or 1),
+                description=slot.description,
+                accessibility=slot.accessibility,
             ))
     participants = []
     for pid, profile, city in rows:
@@ -367,6 +426,114 @@ def event_page(session: Session, event: Event, today: date) -> EventPage:
         registration_closes_at=event.registration_closes_at,
         participants=participants,
         changed_at=max(d for d in (event.updated_at, changed, event.created_at) if d),
+    )
+
+
+def public_slot(
+    session: Session, slot_id: int, today: date
+) -> tuple[EventPage, Participant, SlotView] | None:
+    """A slot that its event's public page shows (same rules as the page), with the page;
+    ``None`` for any other slot, so registration pages exist exactly for the slots listed."""
+    event_id = session.scalar(
+        select(EventParticipation.event_id)
+        .join(Slot, Slot.participation_id == EventParticipation.id)
+        .where(Slot.id == slot_id)
+    )
+    event = public_event(session, event_id) if event_id is not None else None
+    if event is None or is_over(event, today):
+        return None
+    page = event_page(session, event, today)
+    found = page.slot(slot_id)
+    return (page, *found) if found else None
+
+
+# --- the slot list's filters -----------------------------------------------------------------
+
+SLOT_PARAMS = {"field": "feld", "day": "tag", "city": "ort", "free": "frei"}
+"""The GET parameters of the slot filters on an event page (German, like the portal's)."""
+
+
+@dataclass(frozen=True)
+class SlotEntry:
+    participant: Participant
+    slot: SlotView
+
+
+@dataclass
+class SlotList:
+    entries: list[SlotEntry]
+    total: int
+    """Slots before filtering."""
+    field: int | None
+    day: date | None
+    city: str | None
+    only_free: bool
+    fields: list[Option]
+    days: list[Option]
+    cities: list[Option]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(self.field or self.day or self.city or self.only_free)
+
+
+def _day_label(day: date) -> str:
+    return babel_format_date(day, format="EEEE, d. MMMM", locale=i18n.get_locale())
+
+
+def slot_list(
+    session: Session, page: EventPage, *, field_key: str | None = None,
+    day: str | None = None, city: str | None = None, free: str | None = None,
+) -> SlotList:
+    """The event's slots in time order, filtered by occupational field (id), day (ISO date),
+    the company's town and "only with free places"; the choices offered are those the slots
+    have. An unknown value is dropped with a German note, as in the calendar."""
+    everything = [SlotEntry(p, s) for p in page.participants for s in p.slots]
+    everything.sort(key=lambda e: (e.slot.starts_at, _sort_key(e.participant.name),
+                                   e.slot.slot_id))
+    field_ids = sorted({i for e in everything for i in e.slot.field_ids})
+    names = dict(session.execute(
+        select(OccupationalField.id, OccupationalField.name).where(
+            OccupationalField.id.in_(field_ids), OccupationalField.active.is_(True)
+        )
+    ).all()) if field_ids else {}
+    days = sorted({e.slot.starts_at.date() for e in everything})
+    cities = sorted({e.participant.city for e in everything if e.participant.city},
+                    key=_sort_key)
+    notes: list[str] = []
+    chosen_field = _checked(
+        field_key, {str(i): n for i, n in names.items()},
+        N_("Das Berufsfeld „%(value)s“ hat hier keine Termine; gezeigt werden alle."), notes,
+    )
+    chosen_day = _checked(
+        day, {d.isoformat(): d.isoformat() for d in days},
+        N_("Am Tag „%(value)s“ gibt es hier keine Termine; gezeigt werden alle Tage."), notes,
+    )
+    chosen_city = _checked(
+        city, {c: c for c in cities},
+        N_("Im Ort „%(value)s“ gibt es hier keine Termine; gezeigt werden alle Orte."), notes,
+    )
+    only_free = single_line(free or "")[:PARAM_LENGTH] in ("1", "ja", "on", "true")
+    entries = [
+        e for e in everything
+        if (chosen_field is None or int(chosen_field) in e.slot.field_ids)
+        and (chosen_day is None or e.slot.starts_at.date().isoformat() == chosen_day)
+        and (chosen_city is None or e.participant.city == chosen_city)
+        and (not only_free or not e.slot.full)
+    ]
+    return SlotList(
+        entries=entries,
+        total=len(everything),
+        field=int(chosen_field) if chosen_field else None,
+        day=date.fromisoformat(chosen_day) if chosen_day else None,
+        city=chosen_city,
+        only_free=only_free,
+        fields=[Option(str(i), names[i], str(i) == chosen_field)
+                for i in sorted(names, key=lambda i: _sort_key(names[i]))],
+        days=[Option(d.isoformat(), _day_label(d), d.isoformat() == chosen_day) for d in days],
+        cities=[Option(c, c, c == chosen_city) for c in cities],
+        notes=notes,
     )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as babel_format_date
 from flask import Response, abort, redirect, render_template, request, url_for
@@ -28,6 +29,14 @@ from .portal import PageMeta, bp, company_url, format_date, format_time, route
 EVENT_ID = "<int(max=2147483647):event_id>"  # beyond a 32-bit id is a 404, not a database error
 SLOT_ID = "<int(max=2147483647):slot_id>"
 PARAMS = {"region": "region", "kind": "art"}
+SLOT_FILTERS = {
+    "field_key": event_pages.SLOT_PARAMS["field"],
+    "day": event_pages.SLOT_PARAMS["day"],
+    "city": event_pages.SLOT_PARAMS["city"],
+    "free": event_pages.SLOT_PARAMS["free"],
+}
+"""``event_pages.slot_list``'s arguments and the GET parameters of the slot filters."""
+BERLIN = ZoneInfo("Europe/Berlin")
 
 
 # --- URLs ------------------------------------------------------------------------------------
@@ -153,7 +162,19 @@ def event(event_id: int, slug: str):
         canonical_url=url,
         json_ld=to_json(data),
     )
-    return render_template("kwis_job/portal/event.html", page=page, meta=meta)
+    slots = event_pages.slot_list(
+        context.db(), page, **{key: request.args.get(name)
+                               for key, name in SLOT_FILTERS.items()},
+    )
+    return render_template(
+        "kwis_job/portal/event.html", page=page, meta=meta, slots=slots,
+        slot_params=event_pages.SLOT_PARAMS, now_berlin=_now_berlin(),
+    )
+
+
+def _now_berlin() -> datetime:
+    """Slot times and registration windows are wall-clock times in Europe/Berlin."""
+    return datetime.now(BERLIN).replace(tzinfo=None)
 
 
 @route(f"/termine/{EVENT_ID}")
