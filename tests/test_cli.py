@@ -6,7 +6,7 @@ from click.testing import CliRunner
 from kwis_hooks import migrations
 from kwis_hooks.refhost.db import make_engine
 from kwis_hooks.refhost.models import Customer, User, create_host_schema
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.orm import Session
 
 from kwis_job_plugin.cli import job
@@ -81,6 +81,24 @@ def test_demo_prepares_an_instance_and_prints_logins(tmp_path):
     assert "http://127.0.0.1:5000/" in result.output
     rerun = CliRunner().invoke(job, ["demo", "--instance", str(tmp_path), "--no-serve"])
     assert rerun.exit_code == 0 and "Vorhandene Demo-Datenbank" in rerun.output
+
+
+def test_starting_an_existing_demo_rebuilds_its_search_index(tmp_path):
+    """The demo's upgrade path: an index written by an older release (here: emptied) is
+    rebuilt from the published content when the demo starts (INSTALL.md, "Upgrade")."""
+    assert CliRunner().invoke(job, ["demo", "--instance", str(tmp_path), "--no-serve"]
+                              ).exit_code == 0
+    engine = create_engine(f"sqlite:///{tmp_path / 'kwis-demo.db'}")
+    with engine.begin() as conn:
+        indexed = conn.execute(text("SELECT count(*) FROM kwis_job_search_doc")).scalar()
+        conn.execute(text("DELETE FROM kwis_job_search_facet"))
+        conn.execute(text("DELETE FROM kwis_job_search_doc"))
+    assert indexed > 0
+    assert CliRunner().invoke(job, ["demo", "--instance", str(tmp_path), "--no-serve"]
+                              ).exit_code == 0
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM kwis_job_search_doc")).scalar() == indexed
+    engine.dispose()
 
 
 def test_search_rebuild_indexes_what_is_published(empty_database_url):

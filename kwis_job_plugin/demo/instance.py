@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from ..config import migration_location
+from ..services import search_index
 from .seed import DemoLogin, already_seeded, seed_demo
 
 
@@ -33,6 +34,12 @@ def prepare_demo_app(database_url: str, secret_key: str):
     create_host_schema(engine)
     migrations.upgrade(engine, migration_location())
     with Session(engine) as session:
-        logins: list[DemoLogin] | None = None if already_seeded(session) else seed_demo(session)
+        if already_seeded(session):
+            logins: list[DemoLogin] | None = None
+            # An older demo database is upgraded by starting it: migrations above, and the
+            # search index rebuilt from the published content (INSTALL.md, "Upgrade").
+            search_index.rebuild_all(session)
+        else:
+            logins = seed_demo(session)
         session.commit()
     return app, logins
