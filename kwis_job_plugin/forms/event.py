@@ -19,6 +19,7 @@ from wtforms.widgets import TextInput
 from ..i18n import lazy_gettext as _l
 from ..services.event_pages import KIND_LABELS
 from ..services.events.agency import DATE_MAX, DATE_MIN, EventInput
+from .base import BaseForm
 from .offer import INVALID_CHOICE, LocalDateField, WholeNumberField
 
 DATETIME_FORMATS = ("%d.%m.%Y %H:%M", "%d.%m.%Y, %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M")
@@ -62,7 +63,7 @@ class LocalDateTimeField(StringField):
             raise FieldError(_l("Bitte geben Sie einen Zeitpunkt zwischen 2000 und 2100 an."))
 
 
-class EventForm(FlaskForm):
+class EventForm(BaseForm):
     kind = SelectField(
         _l("Art der Veranstaltung"),
         invalid_choice_message=INVALID_CHOICE,
@@ -123,18 +124,6 @@ class EventForm(FlaskForm):
             retention_days=self.retention_days.data,
         )
 
-    def add_errors(self, errors: dict[str, str]) -> list[str]:
-        """Attach service errors to their fields; return those that belong to no field."""
-        leftover = []
-        for name, message in errors.items():
-            if name in self._fields and name != "csrf_token":
-                field = self._fields[name]
-                if not field.errors:
-                    field.errors = [*field.errors, message]
-            else:
-                leftover.append(message)
-        return leftover
-
 
 class ConfirmForm(FlaskForm):
     """Publish and archive: a button with the CSRF token, nothing else."""
@@ -145,9 +134,7 @@ class CancelForm(FlaskForm):
                               "Betriebe)"))
 
 
-class MessageForm(FlaskForm):
+class MessageForm(BaseForm):
     subject = StringField(_l("Betreff"))
     text = TextAreaField(_l("Nachricht"))
 
-    def add_errors(self, errors: dict[str, str]) -> list[str]:
-        return EventForm.add_errors(self, errors)

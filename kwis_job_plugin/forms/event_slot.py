@@ -18,6 +18,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..i18n import lazy_gettext as _l
 from ..services.events.companies import SlotInput, StandInput
+from .base import BaseForm
 from .offer import LocalDateField, MultiCheckboxField, WholeNumberField
 
 TIME_RE = re.compile(r"^(\d{1,2})[:.](\d{2})(?:\s*Uhr)?$", re.IGNORECASE)
@@ -56,20 +57,7 @@ class NumberField(WholeNumberField):
         super().process_formdata([valuelist[0].strip()])
 
 
-def _add_errors(form: FlaskForm, errors: dict[str, str]) -> list[str]:
-    """Attach service errors to their fields; return those that belong to no field."""
-    leftover = []
-    for name, message in errors.items():
-        if name in form._fields and name not in ("csrf_token", "version"):
-            field = form._fields[name]
-            if not field.errors:
-                field.errors = [*field.errors, message]
-        else:
-            leftover.append(message)
-    return leftover
-
-
-class SlotForm(FlaskForm):
+class SlotForm(BaseForm):
     title = StringField(_l("Was passiert bei dem Termin?"))
     description = TextAreaField(_l("Beschreibung"))
     day = LocalDateField(_l("Datum"))
@@ -112,8 +100,6 @@ class SlotForm(FlaskForm):
         except (TypeError, ValueError):
             return None
 
-    def add_errors(self, errors: dict[str, str]) -> list[str]:
-        return _add_errors(self, errors)
 
 
 def slot_values(slot) -> dict:
@@ -136,22 +122,18 @@ def slot_values(slot) -> dict:
     }
 
 
-class StandForm(FlaskForm):
+class StandForm(BaseForm):
     stand_info = TextAreaField(_l("Was zeigen Sie an Ihrem Stand?"))
     stand_people = StringField(_l("Wer ist am Stand?"))
 
     def to_input(self) -> StandInput:
         return StandInput(stand_info=self.stand_info.data, stand_people=self.stand_people.data)
 
-    def add_errors(self, errors: dict[str, str]) -> list[str]:
-        return _add_errors(self, errors)
 
 
-class CancelSlotForm(FlaskForm):
+class CancelSlotForm(BaseForm):
     reason = TextAreaField(_l("Grund der Absage (freiwillig)"))
 
-    def add_errors(self, errors: dict[str, str]) -> list[str]:
-        return _add_errors(self, errors)
 
 
 class ButtonForm(FlaskForm):

@@ -48,6 +48,7 @@ from ..services.offer_input import (
     description_to_html,
 )
 from ..services.recurrence import Window
+from .base import BaseForm
 
 DATE_FORMATS = ["%d.%m.%Y", "%Y-%m-%d"]
 INVALID_NUMBER = _l("Bitte geben Sie eine ganze Zahl ein.")
@@ -221,7 +222,7 @@ def _needed_for(mode: str, message):
     return check
 
 
-class OfferForm(FlaskForm):
+class OfferForm(BaseForm):
     offer_type = SelectField(
         _l("Art des Angebots"),
         coerce=_optional_int,
@@ -404,17 +405,6 @@ class OfferForm(FlaskForm):
         except (TypeError, ValueError):
             return None
 
-    def add_errors(self, errors: dict[str, str]) -> list[str]:
-        """Attach service errors to their fields; return those that belong to no field."""
-        leftover = []
-        for name, message in errors.items():
-            if name in self._fields and name not in ("csrf_token", "version"):
-                field = self._fields[name]
-                if not field.errors:
-                    field.errors = [*field.errors, message]
-            else:
-                leftover.append(message)
-        return leftover
 
 
 class ActionForm(FlaskForm):
