@@ -6,16 +6,17 @@ import os
 from importlib.resources import files
 from typing import Any
 
-from flask import Flask, g
+from flask import Flask, g, session
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 
 from ..host import PluginHost, make_plugin_manager
 from ..types import HostContext, HostCustomer, HostUser
+from . import ratelimit, security
 from .db import RequestSessions, make_engine
 from .demo_mail import demo_mail_bp
-from .models import Customer, User
-from .views import admin_bp, auth_bp, selfservice_bp
+from .models import Customer, User, dummy_hash
+from .views import SESSION_VERSION_KEY, admin_bp, auth_bp, selfservice_bp
 
 DEFAULTS: dict[str, Any] = {
     "KWIS_DATABASE_URL": "sqlite:///kwis-demo.db",
@@ -26,6 +27,8 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
 }
+"""The host's own settings; ``security.DEFAULTS`` (production, HSTS, proxies) and
+``ratelimit.DEFAULTS`` (login limits) come on top."""
 
 LOCALES = ("de", "en")
 
@@ -41,6 +44,11 @@ SECURITY_HEADERS = {
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """The host with its plug-ins; ``config`` wins over the defaults and the environment.
+
+    Production settings (secure cookie, HSTS, proxies) are explained in ``security.py``, the
+    login's rate limits in ``ratelimit.py``.
+    """
     app = Flask(
         "kwis_hooks.refhost",
         static_folder=str(files("kwis_hooks.refhost") / "static"),
@@ -52,6 +60,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(config or {})
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ.get("KWIS_SECRET_KEY") or os.urandom(32).hex()
+    security.configure(app, config or {})
 
     plugins = PluginHost(
         make_plugin_manager(
@@ -75,8 +84,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        user = sessions.get().get(User, int(user_id))
-        return user if user is not None and user.active else None
+        """The session's account, if still active and the session is not ended (its version
+        is the account's current one: logout counts that up)."""
+        try:
+            user = sessions.get().get(User, int(user_id))
+        except (TypeError, ValueError, OverflowError):
+            return None
+        if user is None or not user.active:
+            return None
+        if session.get(SESSION_VERSION_KEY) != user.session_version:
+            return None
+        return user
 
     context = HostContext(
         engine=engine,
@@ -91,6 +109,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     plugins.configure(app, context)
 
     app.register_blueprint(auth_bp)
+    ratelimit.init_app(app, "auth.login")
+    dummy_hash()
     app.register_blueprint(selfservice_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(demo_mail_bp)  # 404 unless KWIS_DEMO_MAIL_DIR is set

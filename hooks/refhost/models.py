@@ -5,8 +5,22 @@ The host creates these tables itself (``create_host_schema``); plug-ins only rea
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Float, ForeignKey, Integer, MetaData, String
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from functools import cache
+
+from sqlalchemy import (
+    Boolean,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    func,
+    inspect,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..types import HostCustomer, HostUser
@@ -54,6 +68,10 @@ class User(HostBase):
     role: Mapped[str] = mapped_column(String(20), default="company")
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Stored in the session cookie at login; a cookie carrying another number is no longer a
+    login. Logout counts it up, so a copy of the cookie (taken before logout, from another
+    device or by an attacker) stops working: the cookie itself is signed but not revocable."""
 
     customer: Mapped[Customer | None] = relationship()
 
@@ -89,5 +107,51 @@ class User(HostBase):
         )
 
 
+def normalise_email(value: str) -> str:
+    """The form in which an address is looked up and counted by the rate limit."""
+    return value.strip().lower()
+
+
+@cache
+def dummy_hash() -> str:
+    """A hash of the same kind and cost as a real one, checked when no account matches.
+
+    Made once per process; ``create_app`` makes it, so the first unknown address is not the
+    one answer that takes longer."""
+    return generate_password_hash("kein Konto mit dieser Adresse")
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The active account with this address and password, else ``None``.
+
+    Every attempt goes through exactly one password-hash check, also for an address without an
+    account (against a dummy hash) and for a deactivated account: the answer takes as long
+    either way, so the response time does not tell whether an account exists.
+    """
+    user = session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+    matches = check_password_hash(user.password_hash if user else dummy_hash(), password)
+    return user if matches and user is not None and user.active else None
+
+
+def end_sessions(session: Session, user_id: int) -> None:
+    """End every login of this account (each device's): count its session version up.
+
+    One UPDATE, so two logouts at once both count. Flushes, does not commit.
+    """
+    session.execute(
+        update(User).where(User.id == user_id)
+        .values(session_version=User.session_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    session.flush()
+
+
 def create_host_schema(engine) -> None:
+    """Create the host's tables; add columns that a database made by an older host lacks."""
     HostBase.metadata.create_all(engine)
+    columns = {c["name"] for c in inspect(engine).get_columns(User.__tablename__)}
+    if "session_version" not in columns:
+        with engine.begin() as conn:
+            conn.execute(text(
+                "ALTER TABLE app_user ADD COLUMN session_version INTEGER NOT NULL DEFAULT 0"
+            ))

@@ -29,6 +29,9 @@ def prepare_demo_app(database_url: str, secret_key: str):
     app = create_app({
         "KWIS_DATABASE_URL": database_url, "SECRET_KEY": secret_key,
         "KWIS_JOB_MAIL_URL": f"file:{mail_dir}", "KWIS_DEMO_MAIL_DIR": str(mail_dir),
+        # Plain http on localhost: no Secure cookie, no HSTS (INSTALL.md, "Running the host
+        # securely").
+        "KWIS_PRODUCTION": False,
     })
     engine = app.extensions["kwis_host"]["engine"]
     create_host_schema(engine)
