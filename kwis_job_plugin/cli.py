@@ -273,11 +273,11 @@ def privacy_erase(ctx: click.Context, address: str, yes: bool, base_url: str | N
     from .services.events import registrations as registration_service
     from .views import registration as registration_views
 
-    links = None  # the installed links (inside the host); without any, only an erase that
-    # promotes nobody can run
+    links = None  # without any, only an erase that promotes nobody can run
     if has_app_context() and EXTENSION_KEY in current_app.extensions:
         if base_url:
             current_app.config["KWIS_JOB_PUBLIC_BASE_URL"] = base_url
+        links = registration_views.links()
     elif base_url or _setting("KWIS_JOB_PUBLIC_BASE_URL"):
         links = registration_views.offline_links(
             base_url or _setting("KWIS_JOB_PUBLIC_BASE_URL"), _setting("KWIS_JOB_PUBLIC_PREFIX")

@@ -41,15 +41,14 @@ def kwis_configure(app, host: HostContext) -> None:
 
 
 def _configure_registration(app) -> None:
-    """The public registration blueprint: links in mails, rate limits, the slot lock, and no
-    session CSRF (it sets no cookie; its form carries a signed token instead). The contract
-    has no field for "exempt from the host's CSRF check", so Flask-WTF's is told directly."""
-    from .services.events import mails, registrations
+    """The public registration blueprint: rate limits, and no session CSRF (it sets no cookie;
+    its form carries a signed token instead). The contract has no field for "exempt from the
+    host's CSRF check", so Flask-WTF's is told directly. Mail links and the test-only
+    ``KWIS_JOB_TEST_UNLOCKED_SLOTS`` are passed by the views per call, not installed here:
+    several apps in one process must not affect each other."""
     from .views import ratelimit
     from .views import registration as registration_views
 
-    mails.use_links(registration_views.links)
-    registrations.set_slot_locking(not app.config.get("KWIS_JOB_TEST_UNLOCKED_SLOTS"))
     ratelimit.init_app(app, registration_views.bp)
     csrf = app.extensions.get("csrf")
     if csrf is not None:

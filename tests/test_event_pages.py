@@ -20,10 +20,11 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 from babel.dates import format_date
+from sqlalchemy import func, select
 
 import kwis_job_plugin.views.portal_events  # noqa: F401  (registers the routes until portal.py does)
 from kwis_job_plugin.demo import factories
-from kwis_job_plugin.models import Event, EventParticipation, Slot
+from kwis_job_plugin.models import Event, EventParticipation, Registration, Slot
 from kwis_job_plugin.services import event_pages, features
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -297,7 +298,7 @@ def test_the_event_page_shows_dates_place_description_registration_and_companies
     for name in HIDDEN_NAMES:
         assert name not in html, name
     # slots: places left, full, cancelled and past ones hidden
-    assert "09:00–11:00 Uhr: Werkstattrundgang (Halle 2) – ab 14 Jahren –" in html
+    assert "Werkstattrundgang <span" in html and "09:00–11:00 Uhr · Halle 2 · ab 14 Jahren" in html
     assert "noch 5 Plätze frei" in html
     assert "Mitmachen am Messestand" in html and "ausgebucht" in html
     assert "Abgesagter Rundgang" not in html and "Vorabbesuch gestern" not in html
@@ -443,6 +444,56 @@ def test_only_slots_the_page_shows_have_a_calendar_file(client, ew):
     response = client.get(f"/jobs/termine/{fair.id}-alt/besuch-{ew.slots['open'].id}.ics")
     assert response.status_code == 301
     assert response.headers["Location"] == f"{path_of(fair)}/besuch-{ew.slots['open'].id}.ics"
+
+
+def test_a_registration_page_exists_exactly_for_the_slots_an_event_page_lists(session, ew):
+    """``registration_slot`` checks the page's rules in one statement of its own (it runs on
+    every registration): for a slot of every participation here, hidden ones included, it
+    answers as the event page does, with the same content."""
+    apolda_at_fair = EventParticipation(event=ew.events["fair"], profile=ew.companies["apolda"])
+    session.add(apolda_at_fair)
+    session.flush()
+    for participation in session.scalars(select(EventParticipation)).all():
+        start = at(participation.event.starts_on, 10)
+        session.add(Slot(participation=participation, title=f"Besuch {participation.id}",
+                         starts_at=start, ends_at=start + timedelta(hours=2), capacity=5))
+    session.add(Registration(slot=ew.slots["full"], status="waitlisted", first_name="W",
+                             last_name="L", email="warte@example.org", party_size=2))
+    session.commit()
+
+    def listed_and_checked() -> set[int]:
+        listed = {}
+        for event in session.scalars(select(Event)):
+            if event_pages.public_event(session, event.id) and not event_pages.is_over(
+                    event, ew.today):
+                page = event_pages.event_page(session, event, ew.today)
+                for participant in page.participants:
+                    for slot in participant.slots:
+                        listed[slot.slot_id] = (page, participant, slot)
+        for slot_id in session.scalars(select(Slot.id)):
+            found = event_pages.registration_slot(session, slot_id, ew.today)
+            if slot_id not in listed:
+                assert found is None, slot_id
+                continue
+            page, participant, slot = listed[slot_id]
+            assert found == event_pages.SlotPage(
+                slot=slot, company=participant.name, city=participant.city,
+                event_id=page.event_id, slug=page.slug, title=page.title,
+                region_slug=page.region_slug, registration_opens_at=page.registration_opens_at,
+                registration_closes_at=page.registration_closes_at,
+            ), slot_id
+        return set(listed)
+
+    listed = listed_and_checked()
+    apolda_slot = apolda_at_fair.slots[0].id
+    assert {ew.slots["open"].id, ew.slots["full"].id, apolda_slot} <= listed
+    assert session.scalar(select(func.count()).select_from(Slot)) - len(listed) >= 10
+    assert event_pages.registration_slot(session, ew.slots["full"].id, ew.today).slot.waiting == 2
+    assert event_pages.registration_slot(session, 2_000_000_000, ew.today) is None
+    # Apolda's own region leaves the portal: it is no longer named at the fair in Jena.
+    features.set_enabled(session, ew.weimar.id, "portal", False, None)
+    session.commit()
+    assert apolda_slot not in listed_and_checked()
 
 
 # --- sitemap ---------------------------------------------------------------------------------

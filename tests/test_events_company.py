@@ -29,7 +29,7 @@ from kwis_job_plugin.models import (
 from kwis_job_plugin.models.base import utcnow
 from kwis_job_plugin.services import features
 from kwis_job_plugin.services.errors import EditConflict, NotFound, ValidationError
-from kwis_job_plugin.services.events import companies, mails, registrations
+from kwis_job_plugin.services.events import companies, registrations
 from kwis_job_plugin.services.events.companies import SlotInput, StandInput
 from kwis_job_plugin.services.events.registrations import RegistrationInput
 
@@ -50,12 +50,6 @@ class Links:
 
 
 LINKS = Links()
-
-
-@pytest.fixture(autouse=True)
-def mail_links(monkeypatch):
-    """The links the plug-in installs at start-up, for the views' mails."""
-    monkeypatch.setattr(mails, "_links_factory", Links)
 
 
 def _event(session, region, title, **values) -> Event:

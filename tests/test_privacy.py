@@ -30,7 +30,6 @@ from kwis_job_plugin.models import (
 from kwis_job_plugin.models.base import utcnow
 from kwis_job_plugin.services import audit, privacy
 from kwis_job_plugin.services.errors import ValidationError
-from kwis_job_plugin.services.events import mails
 from kwis_job_plugin.services.events import registrations as reg
 
 MIA = "mia.muster@example.org"
@@ -255,9 +254,9 @@ def test_cli_erase_with_yes(session, world, db_url):
     assert session.get(Slot, world.other).confirmed_count == 0
 
 
-def test_cli_erase_answered_ja_promotes_with_the_installed_links(session, world, db_url,
-                                                                 monkeypatch):
-    monkeypatch.setattr(mails, "_links_factory", Links)
+def test_cli_erase_answered_ja_promotes_with_links_from_the_setting(session, world, db_url,
+                                                                    monkeypatch):
+    monkeypatch.setenv("KWIS_JOB_PUBLIC_BASE_URL", "https://portal.example")
     result = _cli(db_url, "privacy", "erase", "MIA.muster@example.org", input="ja\n")
 
     assert result.exit_code == 0, result.output
@@ -272,7 +271,6 @@ def test_cli_erase_that_promotes_needs_the_portal_address_and_else_changes_nothi
     session, world, db_url, monkeypatch
 ):
     """Lea's promotion mail needs links: from --base-url, the setting, or the host app."""
-    monkeypatch.setattr(mails, "_links_factory", None)
     monkeypatch.delenv("KWIS_JOB_PUBLIC_BASE_URL", raising=False)
     refused = _cli(db_url, "privacy", "erase", MIA, "--yes")
 

@@ -12,7 +12,8 @@ from types import SimpleNamespace
 
 import icalendar
 import pytest
-from sqlalchemy import func, select
+from kwis_hooks.refhost import create_app
+from sqlalchemy import event, func, select
 
 from kwis_job_plugin.demo import factories
 from kwis_job_plugin.models import (
@@ -403,10 +404,38 @@ def test_reminders_go_out_once_48_hours_before(session, ev):
     assert mails_to(session, "person2@schule.example") == [], "pending gets no reminder"
 
 
-def test_mails_need_links_from_somewhere(session, ev, monkeypatch):
-    monkeypatch.setattr(mails, "_links_factory", None)
-    with pytest.raises(RuntimeError, match="use_links"):
+def test_mails_need_links_passed_explicitly(session, ev):
+    """Nothing is installed in the process to fall back on: no links, a clear error."""
+    with pytest.raises(mails.MissingLinks, match="links="):
         registrations.register(session, ev.slot.id, person(1), now=utcnow(), nonce="x")
+    session.rollback()
+    assert session.scalars(select(Registration).where(Registration.slot_id == ev.slot.id)
+                           ).all() == []
+
+
+def test_an_app_with_unlocked_slots_leaves_everyone_elses_lock_alone(session, ev, db_url,
+                                                                      engine_name):
+    """The test-only ``KWIS_JOB_TEST_UNLOCKED_SLOTS`` is read by the views per request, never
+    installed in the process: building such an app (the race tests' control run does) changes
+    nothing for other apps or callers in the same process."""
+    unlocked_app = create_app({"KWIS_DATABASE_URL": db_url, "SECRET_KEY": "x",
+                               "KWIS_JOB_TEST_UNLOCKED_SLOTS": True})
+    unlocked_app.extensions["kwis_host"]["engine"].dispose()
+    session.commit()
+    statements = []
+    bind = session.get_bind()
+
+    def seen(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(bind, "before_cursor_execute", seen)
+    try:
+        registrations.lock_slot(session, ev.slot.id)
+    finally:
+        event.remove(bind, "before_cursor_execute", seen)
+        session.rollback()
+    expected = "FOR UPDATE" if engine_name == "postgresql" else "BEGIN IMMEDIATE"
+    assert any(expected in statement for statement in statements), statements
 
 
 # --- the command line --------------------------------------------------------------------------

@@ -254,7 +254,7 @@ def test_a_closed_registration_window_shows_no_form(client, session, rv):
 
 
 def test_a_busy_slot_answers_503_and_saves_nothing(client, session, rv, monkeypatch):
-    def busy(_session, _slot_id):
+    def busy(_session, _slot_id, **_options):
         raise registrations.SlotBusy("test")
 
     monkeypatch.setattr(registrations, "lock_slot", busy)

@@ -23,15 +23,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from babel.dates import format_date as babel_format_date
-from sqlalchemy import func, select
+from sqlalchemy import ScalarSelect, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from .. import i18n
+from ..config import FEATURES
 from ..i18n import N_, gettext
 from ..models import (
     EmployerProfile,
     Event,
     EventParticipation,
+    FeatureSwitch,
     OccupationalField,
     Region,
     Registration,
@@ -74,13 +76,16 @@ def _sort_key(name: str) -> str:
     return name.casefold().translate(_UMLAUTS)
 
 
+_PUBLISHED_PROFILE = (
+    EmployerProfile.published_snapshot.is_not(None),
+    EmployerProfile.status.not_in(("paused", "archived")),
+)
+"""``publication.is_public`` of a company page, in SQL."""
+
+
 def _public_profile_conditions(portal_region_ids: Iterable[int]) -> tuple:
     """``publication.is_public`` and the portal check of a company page, in SQL."""
-    return (
-        EmployerProfile.region_id.in_(list(portal_region_ids)),
-        EmployerProfile.published_snapshot.is_not(None),
-        EmployerProfile.status.not_in(("paused", "archived")),
-    )
+    return (EmployerProfile.region_id.in_(list(portal_region_ids)), *_PUBLISHED_PROFILE)
 
 
 def _company_slugs(session: Session, event_ids: list[int]) -> dict[int, list[str]]:
@@ -325,13 +330,19 @@ class EventPage:
         return None
 
     def registration_state(self, now_berlin: datetime) -> str:
-        """``open``, ``not_yet`` or ``closed``: the event's registration window (naive Berlin
-        time; no window: open until a slot starts)."""
-        if self.registration_opens_at and now_berlin < self.registration_opens_at:
-            return "not_yet"
-        if self.registration_closes_at and now_berlin > self.registration_closes_at:
-            return "closed"
-        return "open"
+        return registration_state(self.registration_opens_at, self.registration_closes_at,
+                                  now_berlin)
+
+
+def registration_state(opens_at: datetime | None, closes_at: datetime | None,
+                       now_berlin: datetime) -> str:
+    """``open``, ``not_yet`` or ``closed``: an event's registration window (naive Berlin
+    time; no window: open until a slot starts)."""
+    if opens_at and now_berlin < opens_at:
+        return "not_yet"
+    if closes_at and now_berlin > closes_at:
+        return "closed"
+    return "open"
 
 
 def _waiting(session: Session, slot_ids: list[int]) -> dict[int, int]:
@@ -343,6 +354,27 @@ def _waiting(session: Session, slot_ids: list[int]) -> dict[int, int]:
         .where(Registration.slot_id.in_(slot_ids), Registration.status == "waitlisted")
         .group_by(Registration.slot_id)
     ).all())
+
+
+def _slot_view(slot, waiting: int) -> SlotView:
+    """A ``SlotView`` of a ``Slot`` or of a row with the same column names."""
+    return SlotView(
+        slot_id=slot.id,
+        title=slot.title,
+        starts_at=slot.starts_at,
+        ends_at=slot.ends_at,
+        place=slot.place,
+        min_age=slot.min_age,
+        capacity=slot.capacity,
+        places_left=max(0, slot.capacity - (slot.confirmed_count or 0)),
+        min_grade=slot.min_grade,
+        field_ids=tuple(i for i in (slot.field_ids or []) if isinstance(i, int)),
+        waitlist_capacity=slot.waitlist_capacity or 0,
+        waiting=waiting or 0,
+        max_party_size=max(1, slot.max_party_size or 1),
+        description=slot.description,
+        accessibility=slot.accessibility,
+    )
 
 
 def _participants(session: Session, event: Event, today: date) -> list[Participant]:
@@ -371,23 +403,8 @@ def _participants(session: Session, event: Event, today: date) -> list[Participa
         ).all()
         waiting = _waiting(session, [slot.id for slot in found])
         for slot in found:
-            slots.setdefault(slot.participation_id, []).append(SlotView(
-                slot_id=slot.id,
-                title=slot.title,
-                starts_at=slot.starts_at,
-                ends_at=slot.ends_at,
-                place=slot.place,
-                min_age=slot.min_age,
-                capacity=slot.capacity,
-                places_left=max(0, slot.capacity - (slot.confirmed_count or 0)),
-                min_grade=slot.min_grade,
-                field_ids=tuple(i for i in (slot.field_ids or []) if isinstance(i, int)),
-                waitlist_capacity=slot.waitlist_capacity or 0,
-                waiting=waiting.get(slot.id, 0),
-                max_party_size=max(1, slot.max_party_size or 1),
-                description=slot.description,
-                accessibility=slot.accessibility,
-            ))
+            slots.setdefault(slot.participation_id, []).append(
+                _slot_view(slot, waiting.get(slot.id, 0)))
     participants = []
     for pid, profile, city in rows:
         participants.append(Participant(
@@ -429,22 +446,122 @@ def event_page(session: Session, event: Event, today: date) -> EventPage:
     )
 
 
-def public_slot(
-    session: Session, slot_id: int, today: date
-) -> tuple[EventPage, Participant, SlotView] | None:
-    """A slot that its event's public page shows (same rules as the page), with the page;
-    ``None`` for any other slot, so registration pages exist exactly for the slots listed."""
-    event_id = session.scalar(
-        select(EventParticipation.event_id)
-        .join(Slot, Slot.participation_id == EventParticipation.id)
-        .where(Slot.id == slot_id)
+@dataclass(frozen=True)
+class SlotPage:
+    """What a slot's registration page shows (``registration_slot``): the slot, its company and
+    just enough of its event, without the rest of the event page."""
+
+    slot: SlotView
+    company: str
+    city: str | None
+    event_id: int
+    slug: str
+    title: str
+    """The event's title."""
+    region_slug: str
+    registration_opens_at: datetime | None
+    registration_closes_at: datetime | None
+
+    def registration_state(self, now_berlin: datetime) -> str:
+        return registration_state(self.registration_opens_at, self.registration_closes_at,
+                                  now_berlin)
+
+
+_FEATURE_DEFAULTS = {f.key: f.default_enabled for f in FEATURES}
+
+
+def _switch(feature: str, region_id) -> ScalarSelect:
+    """The stored switch of ``feature`` in the region ``region_id`` (a column), ``NULL`` when
+    none is stored; ``_on`` applies the default as ``features.enabled_region_ids`` does."""
+    return (
+        select(FeatureSwitch.enabled)
+        .where(FeatureSwitch.region_id == region_id, FeatureSwitch.feature_key == feature)
+        .scalar_subquery()
     )
-    event = public_event(session, event_id) if event_id is not None else None
-    if event is None or is_over(event, today):
+
+
+def _on(feature: str, region_id: int | None, stored: bool | None) -> bool:
+    if region_id is None:
+        return False
+    return _FEATURE_DEFAULTS[feature] if stored is None else bool(stored)
+
+
+_WAITING = (
+    select(func.coalesce(func.sum(Registration.party_size), 0))
+    .where(Registration.slot_id == Slot.id, Registration.status == "waitlisted")
+    .scalar_subquery()
+)
+_SLOT_PAGE = (
+    select(
+        Slot.id, Slot.title, Slot.starts_at, Slot.ends_at, Slot.place, Slot.min_age,
+        Slot.capacity, Slot.confirmed_count, Slot.min_grade, Slot.field_ids,
+        Slot.waitlist_capacity, Slot.max_party_size, Slot.description, Slot.accessibility,
+        _WAITING.label("waiting"),
+        Event.id.label("event_id"),
+        Event.slug.label("event_slug"),
+        Event.title.label("event_title"),
+        Event.region_id.label("event_region_id"),
+        Event.registration_opens_at,
+        Event.registration_closes_at,
+        Region.slug.label("region_slug"),
+        EmployerProfile.slug.label("profile_slug"),
+        EmployerProfile.region_id.label("profile_region_id"),
+        EmployerProfile.display_name,
+        EmployerProfile.published_snapshot["display_name"].as_string().label("public_name"),
+        customer_table.c.city,
+        _switch("events", Event.region_id).label("events_on"),
+        _switch("portal", Event.region_id).label("portal_on"),
+        _switch("portal", EmployerProfile.region_id).label("profile_portal_on"),
+    )
+    .join(EventParticipation, EventParticipation.id == Slot.participation_id)
+    .join(Event, Event.id == EventParticipation.event_id)
+    .join(Region, Region.id == Event.region_id)
+    .join(EmployerProfile, EmployerProfile.id == EventParticipation.profile_id)
+    .outerjoin(customer_table, customer_table.c.id == EmployerProfile.customer_id)
+    .where(
+        Slot.id == bindparam("slot_id"),
+        Slot.status != "cancelled",
+        Slot.ends_at >= bindparam("midnight"),
+        Event.status == "published",
+        Event.ends_on >= bindparam("today"),
+        EventParticipation.status.not_in(WITHDRAWN),
+        *_PUBLISHED_PROFILE,
+    )
+)
+"""Built once: the statement's cache key is then computed once, not on every request."""
+
+
+def registration_slot(session: Session, slot_id: int, today: date) -> SlotPage | None:
+    """A slot that its event's public page shows, for its registration page; ``None`` for any
+    other slot, so registration pages exist exactly for the slots listed.
+
+    The rules are the page's (``public_event``, ``is_over``, ``_participants``), checked in
+    one statement for this one slot: every visitor opens this page first, and a registration
+    reads it again, so it must cost about as much as a bare request, not a whole event page.
+    ``tests/test_event_pages.py`` holds the two to the same answer for every slot.
+    """
+    row = session.execute(_SLOT_PAGE, {
+        "slot_id": slot_id, "today": today, "midnight": datetime.combine(today, time.min),
+    }).first()
+    if (
+        row is None
+        or not _on("events", row.event_region_id, row.events_on)
+        or not _on("portal", row.event_region_id, row.portal_on)
+        or not _on("portal", row.profile_region_id, row.profile_portal_on)
+        or not SLUG.fullmatch(row.profile_slug or "")
+    ):
         return None
-    page = event_page(session, event, today)
-    found = page.slot(slot_id)
-    return (page, *found) if found else None
+    return SlotPage(
+        slot=_slot_view(row, row.waiting),
+        company=row.public_name or row.display_name,
+        city=row.city,
+        event_id=row.event_id,
+        slug=row.event_slug if SLUG.fullmatch(row.event_slug or "") else DEFAULT_SLUG,
+        title=row.event_title,
+        region_slug=row.region_slug,
+        registration_opens_at=row.registration_opens_at,
+        registration_closes_at=row.registration_closes_at,
+    )
 
 
 # --- the slot list's filters -----------------------------------------------------------------

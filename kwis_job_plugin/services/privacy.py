@@ -31,7 +31,6 @@ lock (``registrations.lock_slot``), recounted, and the first people waiting move
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -106,19 +105,19 @@ def erase(session: Session, address: str, *, now: datetime | None = None,
     Flushes, the caller commits: one transaction, so an erase is all or nothing. Active
     registrations are ended first, slot by slot under the slot's lock, and the slot recounted
     with the waiting list moving up (``registrations.apply_capacity``: the promoted people get
-    their mail, built with ``links``, by default the installed ones); the erased person gets no
-    mail. Then the registrations, their tokens, the mails to the address (pending ones too) and
+    their mail, built with ``links``); the erased person gets no mail. Then the registrations,
+    their tokens, the mails to the address (pending ones too) and
     the alert subscriptions are deleted, and the address is blanked out of audit entries. The
     audit log notes the erasure with these counts, without the address.
     Raises ``registrations.SlotBusy`` when a slot's lock is not granted in time, and
-    ``LinksUnavailable`` when someone moves up but no ``links`` were given or installed; the
-    caller rolls back then.
+    ``LinksUnavailable`` when someone moves up but no ``links`` were given; the caller rolls
+    back then.
     """
     address = normalise_address(address)
     now = now or utcnow()
     registrations = _registrations(session, address)
     reg_ids = [r.id for r in registrations]
-    released = _release(session, reg_ids, now, links or _LazyLinks())
+    released = _release(session, reg_ids, now, links if links is not None else _NoLinks())
     tokens = _delete(session, RegistrationToken, RegistrationToken.registration_id.in_(reg_ids))
     regs = _delete(session, Registration, Registration.id.in_(reg_ids))
     mails_deleted = _delete(session, OutboxMail, func.lower(OutboxMail.to_addr) == address)
@@ -172,28 +171,22 @@ def _release(session: Session, reg_ids: list[int], now: datetime, links: mails.L
     return released
 
 
-class LinksUnavailable(RuntimeError):
-    """Someone moves up and gets a mail, but no mail links are installed (no host app)."""
+class LinksUnavailable(mails.MissingLinks):
+    """Someone moves up and gets a mail, but the erase was given no mail links."""
 
 
-class _LazyLinks:
-    """The installed mail links, looked up only when a mail needs one: an erase that promotes
-    nobody works without a host (the plain command line), one that promotes needs the links."""
+class _NoLinks:
+    """Stands in for missing links until a mail needs one: an erase that promotes nobody works
+    without a host (the plain command line); one that promotes fails loudly."""
 
-    def _link(self, build: Callable[[mails.Links], str]) -> str:
-        try:
-            return build(mails.default_links())
-        except RuntimeError as exc:  # none installed, or no app to build URLs with
-            raise LinksUnavailable(str(exc)) from None
+    def _fail(self, *_args) -> str:
+        raise LinksUnavailable(
+            "Someone moves up from the waiting list and gets a mail with links, but "
+            "privacy.erase got links=None: pass links= (views.registration.links() or "
+            "offline_links(...))."
+        )
 
-    def cancel(self, token: str) -> str:
-        return self._link(lambda links: links.cancel(token))
-
-    def guardian(self, token: str) -> str:
-        return self._link(lambda links: links.guardian(token))
-
-    def event(self, event_id: int, slug: str) -> str:
-        return self._link(lambda links: links.event(event_id, slug))
+    cancel = guardian = event = _fail
 
 
 def _registrations(session: Session, address: str) -> list[Registration]:

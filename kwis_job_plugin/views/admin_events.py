@@ -22,6 +22,7 @@ from ..services.errors import NotFound, ValidationError
 from ..services.event_pages import kind_label
 from ..services.events import agency
 from . import access, context
+from .registration import links as mail_links
 from .templating import make_blueprint
 
 bp = make_blueprint("kwis_job_admin_events", __name__)
@@ -236,7 +237,8 @@ def cancel(event_id: int):
     return _transition(
         event_id, "cancel", form,
         lambda session, event: agency.cancel_event(
-            session, event.id, form.reason.data or "", _actor_id(), _today()),
+            session, event.id, form.reason.data or "", _actor_id(), _today(),
+            links=mail_links()),
         done,
     )
 

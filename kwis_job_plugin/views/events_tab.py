@@ -32,6 +32,7 @@ from ..services.errors import EditConflict, NotFound, ValidationError
 from ..services.event_pages import kind_label
 from ..services.events import companies
 from . import access, context
+from .registration import links as mail_links
 from .templating import make_blueprint
 
 bp = make_blueprint("kwis_job_events_tab", __name__)
@@ -282,7 +283,7 @@ def edit_slot(slot_id: int):
         return _render_slot_form(participation, form, slot=slot, status=422, extra_errors=extra)
     try:
         companies.update_slot(session, _customer_id(), slot.id, form.to_input(),
-                              form.expected_version(), _now())
+                              form.expected_version(), _now(), links=mail_links())
         session.commit()
     except ValidationError as exc:
         session.rollback()
@@ -321,7 +322,8 @@ def cancel_slot(slot_id: int):
         return _render_cancel(slot, form, 422)
     participation_id, title = slot.participation_id, slot.title
     try:
-        cancelled = companies.cancel_slot(session, _customer_id(), slot.id, form.reason.data)
+        cancelled = companies.cancel_slot(session, _customer_id(), slot.id, form.reason.data,
+                                          links=mail_links())
         session.commit()
     except ValidationError as exc:
         session.rollback()

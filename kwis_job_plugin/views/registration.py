@@ -29,6 +29,7 @@ from ..services.errors import NotFound, ValidationError
 from ..services.events import registrations
 from ..services.events.mails import SlotFacts, slot_facts
 from ..services.events.registrations import Refused, SlotBusy
+from ..services.region_theme import Theme
 from . import access, context, theme
 from .portal import format_date, format_time
 from .portal_events import event_url, format_moment
@@ -73,6 +74,8 @@ def _external(endpoint: str, **values) -> str:
 
 
 def links() -> UrlLinks:
+    """The mail links of the current app, for every service call that mails a link (views and
+    the command line pass them explicitly; nothing is installed in the process)."""
     return UrlLinks()
 
 
@@ -171,14 +174,31 @@ def _busy():
 # --- registering -------------------------------------------------------------------------------
 
 
-def _public_slot(slot_id: int):
-    found = event_pages.public_slot(context.db(), slot_id, date.today())
-    if found is None:
+def _slot_page(slot_id: int) -> tuple[event_pages.SlotPage, Theme | None]:
+    """The slot's page and its region's look, both read before anything is written: the
+    answer to a registration then needs no second transaction after the commit."""
+    page = event_pages.registration_slot(context.db(), slot_id, date.today())
+    if page is None:
         abort(404)
-    return found
+    return page, theme.portal_theme(region=page.region_slug)
 
 
-def _closed_reason(page, slot, now_berlin: datetime) -> str | None:
+def _unlocked() -> bool:
+    """Test-only (``lock_slot``): the race tests' control run switches the slot lock off."""
+    return bool(current_app.config.get("KWIS_JOB_TEST_UNLOCKED_SLOTS"))
+
+
+def _hold_hours() -> float:
+    return float(current_app.config["KWIS_JOB_GUARDIAN_HOLD_HOURS"])
+
+
+def _events_link() -> str:
+    """The header's link to the calendar. A page about a public slot knows that there is a
+    calendar (its event is on it), so it need not ask the database as ``_calendar_link``."""
+    return url_for("kwis_job_portal.events")
+
+
+def _closed_reason(page: event_pages.SlotPage, now_berlin: datetime) -> str | None:
     """Why the form is not offered (shown instead of it), or ``None``."""
     state = page.registration_state(now_berlin)
     if state == "not_yet":
@@ -186,38 +206,38 @@ def _closed_reason(page, slot, now_berlin: datetime) -> str | None:
                  start=format_moment(page.registration_opens_at))
     if state == "closed":
         return _("Die Anmeldung ist geschlossen.")
-    if slot.started(now_berlin):
+    if page.slot.started(now_berlin):
         return _("Dieser Termin hat schon begonnen; eine Anmeldung ist nicht mehr möglich.")
-    if not slot.bookable:
+    if not page.slot.bookable:
         return _("Dieser Termin ist ausgebucht, auch die Warteliste ist voll.")
     return None
 
 
 def _render_form(found, form: RegistrationForm, *, status: int = 200, extra_errors=None,
                  closed: str | None = None):
-    page, participant, slot = found
-    form.form_token.data = new_form_token(slot.slot_id)
+    page, look = found
+    form.form_token.data = new_form_token(page.slot.slot_id)
     return render_template(
-        TEMPLATES + "form.html", page=page, participant=participant, slot=slot, form=form,
-        extra_errors=extra_errors or [], closed=closed,
+        TEMPLATES + "form.html", page=page, slot=page.slot, theme=look, form=form,
+        extra_errors=extra_errors or [], closed=closed, calendar_link=_events_link,
     ), status
 
 
 @bp.route(f"/anmeldung/besuch-{SLOT_ID}", methods=["GET"], provide_automatic_options=False)
 @access.public
 def form(slot_id: int):
-    """A slot's registration page: what, when, where, places left, and the form."""
-    found = _public_slot(slot_id)
-    page, _participant, slot = found
+    """A slot's registration page: what, when, where, places left, and the form. Every
+    visitor opens it first, so it reads one row (``event_pages.registration_slot``)."""
+    found = _slot_page(slot_id)
     return _render_form(found, RegistrationForm(),
-                        closed=_closed_reason(page, slot, _now_berlin()))
+                        closed=_closed_reason(found[0], _now_berlin()))
 
 
 @bp.route(f"/anmeldung/besuch-{SLOT_ID}", methods=["POST"], provide_automatic_options=False)
 @access.public
 def submit(slot_id: int):
-    """Register: one transaction under the slot's lock (``registrations.register``)."""
-    found = _public_slot(slot_id)
+    """Register: one short transaction under the slot's lock (``registrations.register``)."""
+    found = _slot_page(slot_id)
     form = RegistrationForm(request.form)
     try:
         nonce = read_form_token(form.form_token.data, slot_id)
@@ -226,11 +246,11 @@ def submit(slot_id: int):
             _("Das Formular ist abgelaufen oder ungültig. Bitte prüfen Sie Ihre Angaben und "
               "senden Sie es noch einmal.")])
     session = context.db()
+    data = form.to_input()
     try:
         outcome = registrations.register(
-            session, slot_id, form.to_input(), now=utcnow(), nonce=nonce,
-            hold_hours=float(current_app.config["KWIS_JOB_GUARDIAN_HOLD_HOURS"]),
-            links=links(),
+            session, slot_id, data, now=utcnow(), nonce=nonce, hold_hours=_hold_hours(),
+            links=links(), unlocked=_unlocked(),
         )
         session.commit()
     except ValidationError as exc:
@@ -242,10 +262,10 @@ def submit(slot_id: int):
     except (SlotBusy, IntegrityError):
         session.rollback()
         return _busy()
-    page, participant, slot = found
+    page, look = found
     return render_template(
-        TEMPLATES + "done.html", page=page, participant=participant, slot=slot,
-        outcome=outcome, email=form.to_input().email.strip().lower(),
+        TEMPLATES + "done.html", page=page, slot=page.slot, theme=look, outcome=outcome,
+        email=registrations.normal_address(data.email), calendar_link=_events_link,
     ), (200 if outcome.status != "full" else 409)
 
 
@@ -259,7 +279,7 @@ def _peek(token: str, purpose: str):
         abort(404)
 
 
-def _slot_page(registration) -> SlotFacts:
+def _facts_of(registration) -> SlotFacts:
     """What the token pages say about the slot (no visibility check: a link in a mail keeps
     working while the registration does, even if the event left the portal)."""
     return slot_facts(registration.slot)
@@ -271,7 +291,7 @@ def cancel_page(token: str):
     """The cancel link: shows the registration and a button; changes nothing."""
     registration = _peek(token, "cancel")
     return render_template(TEMPLATES + "cancel.html", registration=registration,
-                           facts=_slot_page(registration), token=token, done=False)
+                           facts=_facts_of(registration), token=token, done=False)
 
 
 @bp.route(f"/anmeldung/abmelden/{TOKEN}", methods=["POST"], provide_automatic_options=False)
@@ -281,10 +301,10 @@ def cancel(token: str):
     session = context.db()
     try:
         registration = registrations.cancel(
-            session, token, now=utcnow(), links=links(),
-            hold_hours=float(current_app.config["KWIS_JOB_GUARDIAN_HOLD_HOURS"]),
+            session, token, now=utcnow(), links=links(), hold_hours=_hold_hours(),
+            unlocked=_unlocked(),
         )
-        facts = _slot_page(registration)
+        facts = _facts_of(registration)
         session.commit()
     except NotFound:
         session.rollback()
@@ -302,7 +322,7 @@ def guardian_page(token: str):
     """The guardian's link: shows whom and what for, and a button; changes nothing."""
     registration = _peek(token, "guardian")
     return render_template(TEMPLATES + "guardian.html", registration=registration,
-                           facts=_slot_page(registration), token=token, done=False)
+                           facts=_facts_of(registration), token=token, done=False)
 
 
 @bp.route(f"/anmeldung/bestaetigen/{TOKEN}", methods=["POST"], provide_automatic_options=False)
@@ -312,8 +332,8 @@ def guardian_confirm(token: str):
     session = context.db()
     try:
         registration = registrations.confirm_as_guardian(session, token, now=utcnow(),
-                                                         links=links())
-        facts = _slot_page(registration)
+                                                         links=links(), unlocked=_unlocked())
+        facts = _facts_of(registration)
         session.commit()
     except NotFound:
         session.rollback()

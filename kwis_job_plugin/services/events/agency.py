@@ -484,9 +484,8 @@ def _cancel_registrations(session: Session, registrations: list[Registration], r
                           links) -> int:
     from . import registrations as registrations_service  # only cancelling needs it
 
-    extra = {"links": links} if links is not None else {}
     return registrations_service.cancel_by_organiser(
-        session, registrations, reason=reason, cause="event", **extra
+        session, registrations, reason=reason, cause="event", links=links
     )
 
 
@@ -512,7 +511,7 @@ def cancel_event(session: Session, event_id: int, reason: str, actor_user_id: in
     mailed (by ``registrations.cancel_by_organiser``), every taking-part company gets a mail.
 
     Places freed here promote nobody: the whole event is off. ``links`` builds the URLs in
-    the registrations' mails (``mails.Links``; default: the one the plug-in installed).
+    the registrations' mails (``mails.Links``; required when anyone is registered).
     """
     event = get_event(session, event_id)
     _refuse_unless(event, "cancel", today)

@@ -466,7 +466,7 @@ def _mail_changes(session: Session, slot: Slot, changes: list[str],
     active = _active_registrations(session, [slot.id])
     if not active:
         return 0
-    links = links or mails.default_links()
+    links = mails.required(links)
     event = slot.participation.event
     event_url = links.event(event.id, event.slug)
     for registration in active:

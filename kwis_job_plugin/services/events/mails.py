@@ -1,9 +1,10 @@
 """The texts of every events mail, written to the outbox in the caller's transaction.
 
 One function a mail. They take the URLs the mail links to as arguments: services build no URLs;
-the links for a registration come from a ``Links`` object that the views provide (the blueprint
-is the one place that spells its URLs) and that ``plugin.py`` installs for code running outside
-a request (``kwis-job events tick``) with ``use_links``.
+the links for a registration come from a ``Links`` object that the caller passes explicitly:
+the views (``views/registration.links()``, the blueprint is the one place that spells its URLs)
+and the command line (the same, or ``offline_links`` without a host app). Nothing is installed
+in the process: a service that must mail a link and got none raises ``MissingLinks``.
 
 Nothing typed by a visitor reaches a header: the recipient address was checked at the field
 (``registrations.check_input``) and again by ``outbox.queue``; subjects are built from our own
@@ -13,9 +14,9 @@ Texts are plain German (the visitor's locale when one is set), neutral forms.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -44,22 +45,19 @@ class Links(Protocol):
     def event(self, event_id: int, slug: str) -> str: ...
 
 
-_links_factory: Callable[[], Links] | None = None
+class MissingLinks(RuntimeError):
+    """A service had to mail a link but the caller passed no ``links``."""
 
 
-def use_links(factory: Callable[[], Links]) -> None:
-    """Install where mails' links come from when a caller passes none (``plugin.py`` does)."""
-    global _links_factory
-    _links_factory = factory
-
-
-def default_links() -> Links:
-    if _links_factory is None:
-        raise RuntimeError(
-            "No mail links installed: pass links= or call mails.use_links() at start-up "
-            "(the plug-in's kwis_configure does)."
+def required(links: Links | None) -> Links:
+    """``links``, or ``MissingLinks`` naming the fix: there is no default to fall back on."""
+    if links is None:
+        raise MissingLinks(
+            "This call mails links to registrations but got links=None: pass links= "
+            "(views.registration.links() in a request or app context, "
+            "views.registration.offline_links(base_url, prefix) without one)."
         )
-    return _links_factory()
+    return links
 
 
 # --- what the mails say about a slot -----------------------------------------------------------
@@ -100,16 +98,38 @@ class SlotFacts:
         return "\n".join(rows)
 
 
+def company_name(public_name: str | None, display_name: str) -> str:
+    """The company as the public sees it: the published name, else the working one."""
+    return public_name or display_name
+
+
 def slot_facts(slot: Slot) -> SlotFacts:
     participation = slot.participation
     event: Event = participation.event
     profile = participation.profile
-    company = (profile.published_snapshot or {}).get("display_name") or profile.display_name
+    company = company_name((profile.published_snapshot or {}).get("display_name"),
+                           profile.display_name)
     return SlotFacts(
         event_id=event.id, event_slug=event.slug, event_title=event.title, company=company,
         slot_id=slot.id, title=slot.title, starts_at=slot.starts_at, ends_at=slot.ends_at,
         place=slot.place, region_id=event.region_id,
     )
+
+
+@lru_cache(maxsize=8)
+def _berlin_timezone(year: int) -> icalendar.Timezone:
+    """Europe/Berlin as a VTIMEZONE from the year before ``year`` to the year after.
+
+    The same for every mail about a visit in ``year``, and building it is most of the cost of
+    an .ics (a registration makes one under the slot's lock), so it is built once per process.
+    A pure function of the time-zone data: nothing here depends on an app or a request."""
+    cal = icalendar.Calendar()
+    probe = icalendar.Event()
+    probe.add("dtstart", datetime(year, 1, 1, tzinfo=BERLIN))
+    cal.add_component(probe)
+    cal.add_missing_timezones(date(year - 1, 1, 1), date(year + 2, 1, 1))
+    [timezone] = cal.walk("VTIMEZONE")
+    return timezone
 
 
 def slot_ics(facts: SlotFacts, *, domain: str, url: str) -> str:
@@ -118,6 +138,7 @@ def slot_ics(facts: SlotFacts, *, domain: str, url: str) -> str:
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("method", "PUBLISH")
+    cal.add_component(_berlin_timezone(facts.starts_at.year))
     entry = icalendar.Event()
     entry.add("uid", slot_uid(facts.slot_id, domain))
     entry.add("dtstamp", datetime.now(UTC))
@@ -129,8 +150,6 @@ def slot_ics(facts: SlotFacts, *, domain: str, url: str) -> str:
     entry.add("description", "\n\n".join((facts.lines(), url)))
     entry.add("url", url)
     cal.add_component(entry)
-    year = facts.starts_at.year
-    cal.add_missing_timezones(date(year - 1, 1, 1), date(year + 2, 1, 1))
     return cal.to_ical().decode("utf-8")
 
 
@@ -165,9 +184,12 @@ def _queue(session: Session, facts: SlotFacts, *, to: str, subject: str, text: s
 
 
 def confirmed(session: Session, registration: Registration, *, cancel_url: str,
-              event_url: str) -> OutboxMail:
-    """The place is confirmed (at once, or after a guardian's confirmation); with the .ics."""
-    facts = slot_facts(registration.slot)
+              event_url: str, facts: SlotFacts | None = None) -> OutboxMail:
+    """The place is confirmed (at once, or after a guardian's confirmation); with the .ics.
+
+    ``facts`` (here and in the other mails): the slot's, when the caller has read them
+    already; otherwise they are loaded from ``registration.slot``."""
+    facts = facts or slot_facts(registration.slot)
     return _queue(
         session, facts, to=registration.email,
         subject=_("Anmeldung bestätigt: %(title)s", title=facts.title),
@@ -187,13 +209,14 @@ def confirmed(session: Session, registration: Registration, *, cancel_url: str,
 
 
 def guardian_request(session: Session, registration: Registration, *, confirm_url: str,
-                     event_url: str, hold_until: datetime | None) -> OutboxMail:
+                     event_url: str, hold_until: datetime | None,
+                     facts: SlotFacts | None = None) -> OutboxMail:
     """To the guardian of someone under 16: please confirm through the link.
 
     ``hold_until`` (naive UTC) is when a held place is released; ``None`` while the person
     waits on the waiting list.
     """
-    facts = slot_facts(registration.slot)
+    facts = facts or slot_facts(registration.slot)
     if hold_until is not None:
         hold = hold_until.replace(tzinfo=UTC).astimezone(BERLIN)
         status = _(
@@ -230,8 +253,8 @@ def guardian_request(session: Session, registration: Registration, *, confirm_ur
 
 
 def waitlisted(session: Session, registration: Registration, *, cancel_url: str,
-               event_url: str) -> OutboxMail:
-    facts = slot_facts(registration.slot)
+               event_url: str, facts: SlotFacts | None = None) -> OutboxMail:
+    facts = facts or slot_facts(registration.slot)
     return _queue(
         session, facts, to=registration.email,
         subject=_("Warteliste: %(title)s", title=facts.title),
@@ -337,10 +360,10 @@ def reminder(session: Session, registration: Registration, *, cancel_url: str,
 
 
 def already_registered(session: Session, registration: Registration, *,
-                       event_url: str) -> OutboxMail:
+                       event_url: str, facts: SlotFacts | None = None) -> OutboxMail:
     """A second registration with the same address: the page answered as for a new one, and
     only the owner of the address learns that it was already registered."""
-    facts = slot_facts(registration.slot)
+    facts = facts or slot_facts(registration.slot)
     return _queue(
         session, facts, to=registration.email,
         subject=_("Sie sind bereits angemeldet: %(title)s", title=facts.title),

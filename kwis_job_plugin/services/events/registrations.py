@@ -30,14 +30,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, func, select, text, update
+from sqlalchemy import ScalarSelect, Select, bindparam, func, select, text, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ...i18n import N_
 from ...i18n import gettext as _
-from ...models import Event, EventParticipation, Registration, Slot
+from ...models import EmployerProfile, Event, EventParticipation, Registration, Slot
 from ...models.base import utcnow
 from ...models.event import ACTIVE_REGISTRATION_STATUSES, HOLDING_STATUSES
 from ..errors import NotFound, ValidationError
@@ -75,35 +75,33 @@ class Refused(Exception):
 
 # --- the lock ------------------------------------------------------------------------------------
 
-_locking = True
+_SLOT = select(Slot).where(Slot.id == bindparam("slot_id")).execution_options(
+    populate_existing=True)
+_SLOT_FOR_UPDATE = _SLOT.with_for_update(of=Slot)
+"""Built once, like the other statements a registration runs (their cache keys too)."""
 
 
-def set_slot_locking(enabled: bool) -> None:
-    """Test-only: ``False`` switches the slot lock off, so the race tests' control run can show
-    the overbooking the lock prevents (setting ``KWIS_JOB_TEST_UNLOCKED_SLOTS``). Never in
-    production: ``plugin.kwis_configure`` sets it from the app's settings at every start."""
-    global _locking
-    _locking = enabled
-
-
-def lock_slot(session: Session, slot_id: int) -> Slot:
+def lock_slot(session: Session, slot_id: int, *, unlocked: bool = False) -> Slot:
     """Take the slot's lock for the rest of the transaction and return it, freshly loaded.
 
     Pending changes are flushed first (a changed capacity must be the one counted). Raises
     ``NotFound`` for an unknown slot and ``SlotBusy`` when the lock is not granted within
     ``LOCK_TIMEOUT_MS`` (PostgreSQL) or the busy timeout (SQLite).
+
+    ``unlocked=True`` is for one test only: the race tests' control run shows the overbooking
+    the lock prevents (the views pass the setting ``KWIS_JOB_TEST_UNLOCKED_SLOTS``). A
+    parameter, not a switch in the process, so apps in one process never affect each other.
     """
+    locking = not unlocked
     dialect = session.get_bind().dialect.name
     try:
-        if _locking and dialect == "postgresql":
+        if locking and dialect == "postgresql":
             session.execute(text(f"SET LOCAL lock_timeout = '{int(LOCK_TIMEOUT_MS)}ms'"))
         session.flush()
-        if _locking and dialect == "sqlite":
+        if locking and dialect == "sqlite":
             _begin_immediate(session)
-        query = select(Slot).where(Slot.id == slot_id).execution_options(populate_existing=True)
-        if _locking and dialect == "postgresql":
-            query = query.with_for_update(of=Slot)
-        slot = session.scalars(query).one_or_none()
+        query = _SLOT_FOR_UPDATE if locking and dialect == "postgresql" else _SLOT
+        slot = session.scalars(query, {"slot_id": slot_id}).one_or_none()
     except OperationalError as exc:
         if _is_lock_failure(exc):
             raise SlotBusy(str(exc.orig)) from None
@@ -151,14 +149,22 @@ def waiting_people(session: Session, slot_id: int) -> int:
 
 
 def _store_count(session: Session, slot: Slot) -> int:
-    """Recount and write ``confirmed_count`` without touching the slot's version, so a
-    company's open edit form does not conflict with every registration."""
-    held = held_places(session, slot.id)
+    """Recount and write ``confirmed_count`` (``_save_count``)."""
+    return _save_count(session, slot, held_places(session, slot.id))
+
+
+_SET_COUNT = (
+    update(Slot.__table__).where(Slot.__table__.c.id == bindparam("slot_id"))
+    .values(confirmed_count=bindparam("held"))
+)
+
+
+def _save_count(session: Session, slot: Slot, held: int) -> int:
+    """Write ``confirmed_count`` = ``held`` (counted under the lock) if it differs, without
+    touching the slot's version, so a company's open edit form does not conflict with every
+    registration."""
     if slot.confirmed_count != held:
-        session.execute(
-            update(Slot.__table__).where(Slot.__table__.c.id == slot.id)
-            .values(confirmed_count=held)
-        )
+        session.execute(_SET_COUNT, {"slot_id": slot.id, "held": held})
         set_committed_value(slot, "confirmed_count", held)
     return held
 
@@ -258,6 +264,11 @@ def _line(errors: dict[str, str], field: str, raw: str | None, limit: int) -> st
     return " ".join(value.split()) or None
 
 
+def normal_address(raw: str | None) -> str:
+    """An address as stored: trimmed, lower-cased."""
+    return (raw or "").strip().lower()
+
+
 def _email(errors: dict[str, str], field: str, raw: str | None, *, required: bool) -> str | None:
     value = (raw or "").strip()
     if not value:
@@ -331,19 +342,18 @@ def check_input(data: RegistrationInput, slot: Slot) -> Checked:
                    party_size=party)
 
 
-def check_open(slot: Slot, now: datetime) -> None:
+def check_open(slot: Slot, situation: Situation, now: datetime) -> None:
     """The slot takes registrations: event published, slot open, window open, not started."""
-    event: Event = slot.participation.event
     here = _berlin(now)
     if (
-        event.status != "published"
+        situation.event_status != "published"
         or slot.status != "open"
-        or slot.participation.status != "registered"
+        or situation.participation_status != "registered"
     ):
         raise Refused(_("Für diesen Termin ist keine Anmeldung möglich."))
-    if event.registration_opens_at and here < event.registration_opens_at:
+    if situation.opens_at and here < situation.opens_at:
         raise Refused(_("Die Anmeldung hat noch nicht begonnen."))
-    if event.registration_closes_at and here > event.registration_closes_at:
+    if situation.closes_at and here > situation.closes_at:
         raise Refused(_("Die Anmeldung ist geschlossen."))
     if here >= slot.starts_at:
         raise Refused(_("Dieser Termin hat schon begonnen; eine Anmeldung ist nicht mehr "
@@ -351,6 +361,82 @@ def check_open(slot: Slot, now: datetime) -> None:
 
 
 # --- registering -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Situation:
+    """What a registration decides on, read in one statement under the slot's lock
+    (``situation``): after the lock, so a concurrent change of the event is seen."""
+
+    participation_status: str
+    event_status: str
+    opens_at: datetime | None
+    closes_at: datetime | None
+    facts: mails.SlotFacts
+    held: int
+    """Places held (pending and confirmed), counted from the registrations."""
+    waiting: int
+    """People on the waiting list, counted from the registrations."""
+    again_id: int | None
+    """The registration made with this form's nonce already, if any (any slot)."""
+    duplicate_id: int | None
+    """An active registration of this address in this slot, if any."""
+
+
+def _sum_of_parties(*conditions) -> ScalarSelect:
+    return select(func.coalesce(func.sum(Registration.party_size), 0)).where(
+        Registration.slot_id == bindparam("slot_id"), *conditions).scalar_subquery()
+
+
+_SITUATION = (
+    select(
+        EventParticipation.status.label("participation_status"),
+        Event.id, Event.slug, Event.title, Event.status, Event.region_id,
+        Event.registration_opens_at, Event.registration_closes_at,
+        EmployerProfile.display_name,
+        EmployerProfile.published_snapshot["display_name"].as_string().label("public_name"),
+        _sum_of_parties(Registration.status.in_(HOLDING_STATUSES)).label("held"),
+        _sum_of_parties(Registration.status == "waitlisted").label("waiting"),
+        select(Registration.id).where(Registration.form_nonce == bindparam("nonce"))
+        .scalar_subquery().label("again_id"),
+        select(func.min(Registration.id)).where(
+            Registration.slot_id == bindparam("slot_id"),
+            Registration.email == bindparam("email"),
+            Registration.status.in_(ACTIVE_REGISTRATION_STATUSES),
+        ).scalar_subquery().label("duplicate_id"),
+    )
+    .select_from(EventParticipation)
+    .join(Event, Event.id == EventParticipation.event_id)
+    .join(EmployerProfile, EmployerProfile.id == EventParticipation.profile_id)
+    .where(EventParticipation.id == bindparam("participation_id"))
+)
+"""Built once, so its cache key is too (a registration runs it under the lock)."""
+
+
+def situation(session: Session, slot: Slot, *, nonce: str, email: str) -> Situation:
+    """The event and company of a locked slot, its counts, and earlier registrations of the
+    same form or address: one statement, so a registration stays one short transaction."""
+    row = session.execute(_SITUATION, {
+        "slot_id": slot.id, "participation_id": slot.participation_id, "nonce": nonce,
+        "email": email,
+    }).one()
+    return Situation(
+        participation_status=row.participation_status,
+        event_status=row.status,
+        opens_at=row.registration_opens_at,
+        closes_at=row.registration_closes_at,
+        facts=mails.SlotFacts(
+            event_id=row.id, event_slug=row.slug, event_title=row.title,
+            company=mails.company_name(row.public_name, row.display_name),
+            slot_id=slot.id, title=slot.title, starts_at=slot.starts_at, ends_at=slot.ends_at,
+            place=slot.place, region_id=row.region_id,
+        ),
+        held=int(row.held or 0),
+        waiting=int(row.waiting or 0),
+        again_id=row.again_id,
+        duplicate_id=row.duplicate_id,
+    )
+
 
 OUTCOMES = ("confirmed", "pending", "waitlisted", "full")
 
@@ -375,34 +461,36 @@ def _would_get(slot: Slot, held: int, waiting: int, party: int, over_16: bool) -
 
 def register(session: Session, slot_id: int, data: RegistrationInput, *, now: datetime,
              nonce: str, hold_hours: float = DEFAULT_HOLD_HOURS,
-             links: mails.Links | None = None) -> Outcome:
+             links: mails.Links | None = None, unlocked: bool = False) -> Outcome:
     """Register under the slot's lock: confirmed (16 or older, places free), pending (under
     16: held until a guardian confirms, at most ``hold_hours``), waitlisted, or ``full``.
 
     ``nonce`` comes from the signed form: the same form sent twice finds the first registration
     and gets the same answer. Raises ``ValidationError`` (input), ``Refused`` (closed),
-    ``NotFound`` and ``SlotBusy``; writes nothing in those cases.
+    ``NotFound`` and ``SlotBusy``; writes nothing in those cases. ``links`` is required
+    (``mails.MissingLinks``); ``unlocked`` is for one test only (``lock_slot``).
+
+    One short transaction of a few statements: the lock, one read (``situation``), the
+    inserts (registration, token, mail) and the stored count.
     """
-    links = links or mails.default_links()
-    slot = lock_slot(session, slot_id)
-    check_open(slot, now)
+    links = mails.required(links)
+    slot = lock_slot(session, slot_id, unlocked=unlocked)
+    found = situation(session, slot, nonce=nonce, email=normal_address(data.email))
+    check_open(slot, found, now)
     checked = check_input(data, slot)
-    again = session.scalar(select(Registration).where(Registration.form_nonce == nonce))
-    if again is not None:
+    if found.again_id is not None:
+        again = session.get(Registration, found.again_id)
         if again.slot_id != slot.id or again.email != checked.email:
             raise ValidationError({"form_token": _(
                 "Dieses Formular wurde schon abgeschickt. Bitte prüfen Sie Ihre Angaben und "
                 "senden Sie das Formular noch einmal.")})
         return Outcome(_shown_status(again), again, slot.id)
-    held = _store_count(session, slot)
-    waiting = waiting_people(session, slot.id)
-    status = _would_get(slot, held, waiting, checked.party_size, checked.over_16)
-    duplicate = session.scalar(select(Registration).where(
-        Registration.slot_id == slot.id, Registration.email == checked.email,
-        Registration.status.in_(ACTIVE_REGISTRATION_STATUSES),
-    ))
-    if duplicate is not None:
-        mails.already_registered(session, duplicate, event_url=_event_url(links, slot))
+    held = _save_count(session, slot, found.held)
+    status = _would_get(slot, held, found.waiting, checked.party_size, checked.over_16)
+    event_url = links.event(found.facts.event_id, found.facts.event_slug)
+    if found.duplicate_id is not None:
+        mails.already_registered(session, session.get(Registration, found.duplicate_id),
+                                 event_url=event_url, facts=found.facts)
         return Outcome(status, None, slot.id)
     if status == "full":
         return Outcome(status, None, slot.id)
@@ -416,25 +504,25 @@ def register(session: Session, slot_id: int, data: RegistrationInput, *, now: da
         registration.confirmed_at = now
     if status == "pending":
         registration.pending_until = min(now + timedelta(hours=hold_hours), _utc(slot.starts_at))
-    session.add(registration)
-    session.flush()
-    event_url = _event_url(links, slot)
+    session.add(registration)  # inserted by the token's flush, with it
     if registration.under_16:
         expires = registration.pending_until or _utc(slot.starts_at)
         mails.guardian_request(
             session, registration, confirm_url=_guardian_url(session, links, registration,
                                                              expires),
-            event_url=event_url, hold_until=registration.pending_until,
+            event_url=event_url, hold_until=registration.pending_until, facts=found.facts,
         )
     elif status == "confirmed":
         mails.confirmed(session, registration, cancel_url=_cancel_url(session, links,
                                                                       registration),
-                        event_url=event_url)
+                        event_url=event_url, facts=found.facts)
     else:
         mails.waitlisted(session, registration,
                          cancel_url=_cancel_url(session, links, registration),
-                         event_url=event_url)
-    _store_count(session, slot)
+                         event_url=event_url, facts=found.facts)
+    if status in HOLDING_STATUSES:
+        held += registration.party_size
+    _save_count(session, slot, held)  # counted under the lock, plus the row just added
     return Outcome(status, registration, slot.id)
 
 
@@ -499,20 +587,21 @@ def apply_capacity(session: Session, slot: Slot, now: datetime, *,
     """After a slot's capacity (or waiting list) changed: recount under the lock and promote
     waiting people while places are free. Nobody is ever removed: a capacity below the places
     held only stops promotions. Returns the promoted registrations (each was mailed)."""
+    links = mails.required(links)
     locked = lock_slot(session, slot.id)
     _store_count(session, locked)
-    return _promote(session, locked, now, links or mails.default_links(), hold_hours)
+    return _promote(session, locked, now, links, hold_hours)
 
 
 # --- guardian, cancel, expire ----------------------------------------------------------------
 
 
-def _token_registration(session: Session, token: str, purpose: str,
-                        now: datetime) -> tuple[Registration, Slot]:
+def _token_registration(session: Session, token: str, purpose: str, now: datetime, *,
+                        unlocked: bool = False) -> tuple[Registration, Slot]:
     """The token's registration, its slot locked and the row re-read under the lock."""
     found = tokens.find(session, token, purpose, now)
     registration_id, slot_id = found.registration_id, found.registration.slot_id
-    slot = lock_slot(session, slot_id)
+    slot = lock_slot(session, slot_id, unlocked=unlocked)
     registration = session.scalars(
         select(Registration).where(Registration.id == registration_id)
         .execution_options(populate_existing=True)
@@ -542,11 +631,13 @@ def _check_acts(registration: Registration, purpose: str) -> None:
 
 
 def confirm_as_guardian(session: Session, token: str, *, now: datetime,
-                        links: mails.Links | None = None) -> Registration:
+                        links: mails.Links | None = None,
+                        unlocked: bool = False) -> Registration:
     """The guardian's click: a held place becomes confirmed (mailed with the .ics); someone on
     the waiting list stays there, now confirmed to move up without another step."""
-    links = links or mails.default_links()
-    registration, slot = _token_registration(session, token, "guardian", now)
+    links = mails.required(links)
+    registration, slot = _token_registration(session, token, "guardian", now,
+                                             unlocked=unlocked)
     _check_acts(registration, "guardian")
     found = tokens.find(session, token, "guardian", now)
     tokens.use(found, now)
@@ -565,11 +656,11 @@ def confirm_as_guardian(session: Session, token: str, *, now: datetime,
 
 
 def cancel(session: Session, token: str, *, now: datetime, links: mails.Links | None = None,
-           hold_hours: float = DEFAULT_HOLD_HOURS) -> Registration:
+           hold_hours: float = DEFAULT_HOLD_HOURS, unlocked: bool = False) -> Registration:
     """The visitor's cancellation: the places are free at once and the first waiting people
     move up in the same transaction."""
-    links = links or mails.default_links()
-    registration, slot = _token_registration(session, token, "cancel", now)
+    links = mails.required(links)
+    registration, slot = _token_registration(session, token, "cancel", now, unlocked=unlocked)
     _check_acts(registration, "cancel")
     registration.status = "cancelled"
     registration.cancelled_at = now
@@ -593,7 +684,7 @@ def expire_pending(session: Session, now: datetime, *, links: mails.Links | None
     ).all()
     count = 0
     for slot_id in sorted(slot_ids):
-        links = links or mails.default_links()
+        links = mails.required(links)
         slot = lock_slot(session, slot_id)
         due = session.scalars(
             select(Registration).where(
@@ -633,7 +724,7 @@ def cancel_by_organiser(session: Session,
         return 0
     reason = single_line(reason)[:500]
     now = now or utcnow()
-    links = links or mails.default_links()
+    links = mails.required(links)
     slot_ids = sorted(set(session.scalars(
         select(Registration.slot_id).where(Registration.id.in_(ids))
     )))
@@ -664,7 +755,7 @@ def notify_slot_changed(session: Session, slot: Slot, changes: list[str], *,
     """Mail everyone holding or awaiting a place that the company changed the slot
     (``changes``: German lines such as "Neue Uhrzeit: 10:00–12:00 Uhr"), each with a fresh
     cancel link; returns how many were mailed. The caller has saved the change."""
-    links = links or mails.default_links()
+    links = mails.required(links)
     rows = session.scalars(
         select(Registration).where(
             Registration.slot_id == slot.id,
@@ -706,7 +797,7 @@ def send_reminders(session: Session, now: datetime, *,
         query = query.with_for_update(of=Registration, skip_locked=True)
     count = 0
     for registration in session.scalars(query).all():
-        links = links or mails.default_links()
+        links = mails.required(links)
         registration.reminder_sent_at = now
         mails.reminder(session, registration,
                        cancel_url=_cancel_url(session, links, registration),
