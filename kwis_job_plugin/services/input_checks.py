@@ -13,6 +13,27 @@ from typing import Any
 DB_INT_MAX = 2**31 - 1
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 POSTCODE_RE = re.compile(r"^\d{5}$")
+_DIRECTION = "\u202a-\u202e\u2066-\u2069"
+"""Bidirectional embeddings, overrides and isolates: "Praktikum \u202egpj.exe" reads reversed."""
+_SEPARATORS = "\u2028\u2029"
+_FORBIDDEN_IN_TEXT = re.compile(rf"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f{_SEPARATORS}{_DIRECTION}]")
+_FORBIDDEN_IN_LINE = re.compile(rf"[\x00-\x1f\x7f{_SEPARATORS}{_DIRECTION}]")
+
+
+def has_forbidden_chars(value: str | None, *, multi_line: bool = False) -> bool:
+    """The one rule for typed text: control characters (NUL included, which PostgreSQL
+    refuses in text), Unicode line/paragraph separators and bidirectional formatting are
+    refused; a multi-line text may keep line breaks (LF, CR) and tabs, a single line may not.
+    Callers refuse such input with a German message at the field and store nothing."""
+    pattern = _FORBIDDEN_IN_TEXT if multi_line else _FORBIDDEN_IN_LINE
+    return bool(value) and pattern.search(value) is not None
+
+
+def without_forbidden_chars(value: str | None, *, multi_line: bool = False) -> str:
+    """``value`` without what ``has_forbidden_chars`` refuses: for showing refused input
+    again, since the characters are invisible and nobody could find them to delete them."""
+    pattern = _FORBIDDEN_IN_TEXT if multi_line else _FORBIDDEN_IN_LINE
+    return pattern.sub("", value or "")
 
 
 def without_control_chars(value: str | None) -> str:

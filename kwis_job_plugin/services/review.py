@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +27,7 @@ from ..i18n import gettext as _
 from ..models import EmployerProfile, Offer
 from . import media, profiles, publication
 from .errors import EditConflict, NotFound, ValidationError
+from .input_checks import has_forbidden_chars, without_forbidden_chars
 from .snapshots import offer_snapshot, profile_snapshot
 
 KINDS: dict[str, type] = {"profil": EmployerProfile, "angebot": Offer}
@@ -43,9 +43,6 @@ FINGERPRINT_LENGTH = 64
 
 NOTE_MAX_LENGTH = 2000
 """A send-back note is a few sentences to the company, not a document."""
-_NOTE_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
-"""Control characters (NUL included: PostgreSQL refuses it) and bidirectional overrides and
-isolates (they make a text read differently from what it is); line breaks and tabs stay."""
 
 
 @dataclass(frozen=True)
@@ -158,7 +155,7 @@ def clean_note(comment: str | None) -> str:
     to ``publication.reject``, which owns that rule.
     """
     note = (comment or "").replace("\r\n", "\n").replace("\r", "\n").strip()
-    if _NOTE_BAD.search(note):
+    if has_forbidden_chars(note, multi_line=True):
         raise ValidationError({"comment": _(
             "Der Hinweis enthielt Steuerzeichen oder unsichtbare Zeichen zur Schreibrichtung, "
             "die nicht gespeichert werden können. Bitte prüfen Sie den Text ohne diese Zeichen "
@@ -173,7 +170,7 @@ def clean_note(comment: str | None) -> str:
 def shown_note(comment: str | None) -> str:
     """The note to put back into the form after a refusal: without the characters
     ``clean_note`` refuses (they are invisible, so nobody could find them to delete them)."""
-    return _NOTE_BAD.sub("", comment or "")
+    return without_forbidden_chars(comment, multi_line=True)
 
 
 def send_back(session: Session, kind: str, object_id: int, reviewer_user_id: int,

@@ -30,7 +30,7 @@ from ...models.event import ACTIVE_REGISTRATION_STATUSES, EVENT_KINDS, EVENT_STA
 from ...models.host import customer_table
 from .. import audit, sanitize
 from ..errors import NotFound, ValidationError
-from ..input_checks import CONTROL_RE, DB_INT_MAX, db_ids, is_postcode
+from ..input_checks import DB_INT_MAX, db_ids, has_forbidden_chars, is_postcode
 from ..mail import outbox
 from ..offer_input import DESCRIPTION_INPUT_MAX, DESCRIPTION_MAX, EMAIL_RE, description_to_html
 from ..slugs import slugify
@@ -48,9 +48,6 @@ REASON_MAX = 500
 """As much of a reason as the registrations' cancellation mail carries."""
 SUBJECT_MAX = 200
 MESSAGE_MAX = 10000
-BIDI_RE = re.compile("[\u202a-\u202e\u2066-\u2069]")
-"""Bidirectional overrides and isolates: they make text read differently from what it is."""
-LINE_BREAKS_RE = re.compile(r"[\t\n\r\u2028\u2029]")
 
 EDITABLE = ("draft", "published")
 STATUS_LABELS = {
@@ -94,14 +91,7 @@ class EventInput:
 
 
 def _unsafe(value: str | None, *, multiline: bool = False) -> bool:
-    """Control characters (NUL included: PostgreSQL refuses it) or bidirectional overrides;
-    a multi-line text may keep its line breaks and tabs, a single line may not."""
-    if not value:
-        return False
-    if multiline:
-        value = LINE_BREAKS_RE.sub("", value)
-    return bool(CONTROL_RE.search(value) or BIDI_RE.search(value)
-                or LINE_BREAKS_RE.search(value))
+    return has_forbidden_chars(value, multi_line=multiline)
 
 
 def _unsafe_message() -> str:

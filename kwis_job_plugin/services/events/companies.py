@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
@@ -53,7 +52,7 @@ from ...models.base import utcnow
 from ...models.event import ACTIVE_REGISTRATION_STATUSES
 from .. import taxonomy
 from ..errors import NotFound, ValidationError
-from ..input_checks import db_ids
+from ..input_checks import db_ids, has_forbidden_chars
 from ..locking import check_version, flush_or_conflict
 from . import mails, registrations, tokens
 
@@ -72,8 +71,6 @@ AGE_RANGE = (10, 99)
 GRADE_RANGE = (5, 13)
 PARTY_RANGE = (1, 100)
 FIELDS_MAX = 16
-_MULTI_LINE_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
-_SINGLE_LINE_BAD = re.compile(r"[\x00-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 CSV_DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -120,8 +117,7 @@ class _Checks:
     ) -> str | None:
         """The cleaned text (outer spaces gone, ``None`` when empty), or a message at ``name``."""
         value = (value or "").replace("\r\n", "\n").strip()
-        bad = _MULTI_LINE_BAD if multi_line else _SINGLE_LINE_BAD
-        if bad.search(value):
+        if has_forbidden_chars(value, multi_line=multi_line):
             self.add(name, _("Der Text enthält unzulässige Steuerzeichen. Bitte geben Sie ihn "
                              "neu ein."))
         elif len(value) > limit:

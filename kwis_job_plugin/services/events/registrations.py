@@ -41,7 +41,7 @@ from ...models import EmployerProfile, Event, EventParticipation, Registration, 
 from ...models.base import utcnow
 from ...models.event import ACTIVE_REGISTRATION_STATUSES, HOLDING_STATUSES
 from ..errors import NotFound, ValidationError
-from ..input_checks import DB_INT_MAX, single_line
+from ..input_checks import DB_INT_MAX, has_forbidden_chars, single_line
 from . import mails, tokens
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -227,11 +227,6 @@ class Checked:
     party_size: int
 
 
-def _unsafe(value: str) -> bool:
-    """Control characters (CR/LF, NUL, ...) never reach a header or PostgreSQL."""
-    return any(not c.isprintable() for c in value)
-
-
 _LINE_MESSAGES = {
     "first_name": (
         N_("Der Vorname darf keine Zeilenumbrüche oder Steuerzeichen enthalten."),
@@ -255,7 +250,7 @@ def _line(errors: dict[str, str], field: str, raw: str | None, limit: int) -> st
     """One line of text; the messages per field are German sentences of their own."""
     unsafe, too_long, missing = _LINE_MESSAGES[field]
     value = (raw or "").strip()
-    if _unsafe(value):
+    if has_forbidden_chars(value):
         errors[field] = _(unsafe)
     elif len(value) > limit:
         errors[field] = _(too_long, num=limit)
@@ -275,7 +270,7 @@ def _email(errors: dict[str, str], field: str, raw: str | None, *, required: boo
         if required:
             errors[field] = _("Bitte geben Sie eine E-Mail-Adresse an.")
         return None
-    if _unsafe(value):
+    if has_forbidden_chars(value):
         errors[field] = _("Die E-Mail-Adresse darf keine Zeilenumbrüche oder Steuerzeichen "
                           "enthalten.")
     elif len(value) > EMAIL_MAX or not EMAIL_RE.match(value):
