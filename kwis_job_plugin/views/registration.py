@@ -298,22 +298,10 @@ def cancel_page(token: str):
 @access.public
 def cancel(token: str):
     """Cancel: the places are free and the first waiting people move up, in one transaction."""
-    session = context.db()
-    try:
-        registration = registrations.cancel(
-            session, token, now=utcnow(), links=links(), hold_hours=_hold_hours(),
-            unlocked=_unlocked(),
-        )
-        facts = _facts_of(registration)
-        session.commit()
-    except NotFound:
-        session.rollback()
-        return _not_found(None)
-    except (SlotBusy, IntegrityError):
-        session.rollback()
-        return _busy()
-    return render_template(TEMPLATES + "cancel.html", registration=registration, facts=facts,
-                           token=None, done=True)
+    return _act_on_token("cancel.html", lambda session: registrations.cancel(
+        session, token, now=utcnow(), links=links(), hold_hours=_hold_hours(),
+        unlocked=_unlocked(),
+    ))
 
 
 @bp.route(f"/anmeldung/bestaetigen/{TOKEN}", methods=["GET"], provide_automatic_options=False)
@@ -329,10 +317,17 @@ def guardian_page(token: str):
 @access.public
 def guardian_confirm(token: str):
     """The guardian confirms: a held place becomes a confirmed one."""
+    return _act_on_token("guardian.html", lambda session: registrations.confirm_as_guardian(
+        session, token, now=utcnow(), links=links(), unlocked=_unlocked(),
+    ))
+
+
+def _act_on_token(template: str, act):
+    """Run ``act(session)`` for a mail link's button in one transaction and show the result;
+    a wrong, used or expired token is a 404, a slot locked too long a 503."""
     session = context.db()
     try:
-        registration = registrations.confirm_as_guardian(session, token, now=utcnow(),
-                                                         links=links(), unlocked=_unlocked())
+        registration = act(session)
         facts = _facts_of(registration)
         session.commit()
     except NotFound:
@@ -341,5 +336,5 @@ def guardian_confirm(token: str):
     except (SlotBusy, IntegrityError):
         session.rollback()
         return _busy()
-    return render_template(TEMPLATES + "guardian.html", registration=registration,
-                           facts=facts, token=None, done=True)
+    return render_template(TEMPLATES + template, registration=registration, facts=facts,
+                           token=None, done=True)
