@@ -166,7 +166,7 @@ def _render_stand(participation, form, status=200, extra_errors=None):
 def stand(participation_id: int):
     session = context.db()
     found = _own(companies.get_participation, participation_id)
-    if found.event.kind != companies.FAIR:
+    if not companies.has_stand(found.event):
         abort(404)
     if (away := _unchangeable(found)) is not None:
         return away

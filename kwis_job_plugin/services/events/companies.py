@@ -326,7 +326,7 @@ def update_stand(
 ) -> EventParticipation:
     """What the company's stand at a fair shows and who is there. Only fairs have stands."""
     participation = get_participation(session, customer_id, participation_id)
-    if participation.event.kind != FAIR:
+    if not has_stand(participation.event):
         raise NotFound(participation_id)
     checks = _Checks()
     info = checks.text("stand_info", data.stand_info, STAND_INFO_MAX, multi_line=True)
