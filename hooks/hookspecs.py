@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from .types import (
         AdminMenuEntry,
         BlueprintSpec,
+        ErrorPage,
         Feature,
         HostContext,
         HostCustomer,
@@ -91,6 +92,20 @@ def kwis_template_insertion(point: str, context: dict[str, Any]) -> str | None:
 
     ``point`` is one of ``kwis_hooks.types.INSERTION_POINTS``. The host concatenates all answers
     in plug-in order and marks them safe, so a plug-in must escape what it did not write itself.
+    """
+
+
+@hookspec(firstresult=True)
+def kwis_error_page(status: int, path: str) -> ErrorPage | None:
+    """Render the error page for ``path`` if it is one of yours, else return ``None``.
+
+    The host owns the app and its error handling: when a request ends in an error (``status``
+    400 to 599) that no blueprint of the request handled itself, it asks its plug-ins in
+    order, the first answer wins, and with none it renders its own page. Called inside the
+    request (``flask.request``, ``url_for`` and the request's locale work) after the host has
+    rolled back the request's session, so the page may read the database. A plug-in answers
+    only for paths it serves outside the host's layouts (a public portal), must never show
+    what went wrong (no exception text, no traceback) and must set no cookie.
     """
 
 

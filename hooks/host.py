@@ -19,6 +19,7 @@ from .types import (
     INSERTION_POINTS,
     AdminMenuEntry,
     BlueprintSpec,
+    ErrorPage,
     Feature,
     HostContext,
     HostCustomer,
@@ -109,6 +110,10 @@ class PluginHost:
             )
         parts = self.hook.kwis_template_insertion(point=point, context=context or {})
         return Markup("").join(Markup(p) for p in reversed(parts) if p)
+
+    def error_page(self, status: int, path: str) -> ErrorPage | None:
+        """The first plug-in's error page for ``path``, or ``None``: the host renders its own."""
+        return self.hook.kwis_error_page(status=status, path=path)
 
     def customer_changed(self, session: Any, customer_id: int, changed: Iterable[str]) -> None:
         self.hook.kwis_customer_changed(

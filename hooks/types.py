@@ -103,6 +103,20 @@ class MigrationLocation:
 
 
 @dataclass(frozen=True)
+class ErrorPage:
+    """A finished error page a plug-in renders for one of its own paths.
+
+    ``body`` is the whole HTML document, in the plug-in's look and the request's language;
+    the host sends it with the error's status code and the error's own headers (``Allow`` on
+    a 405, ``Retry-After``, ...), then ``headers`` on top (e.g. ``Cache-Control``). The host
+    adds nothing that sets a cookie.
+    """
+
+    body: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class BlueprintSpec:
     """A blueprint and the URL prefix the host should mount it at."""
 

@@ -13,6 +13,7 @@ from kwis_hooks import hookimpl
 from kwis_hooks.types import (
     AdminMenuEntry,
     BlueprintSpec,
+    ErrorPage,
     Feature,
     HostContext,
     HostCustomer,
@@ -159,6 +160,16 @@ def kwis_template_insertion(point: str, context: dict[str, Any]) -> str | None:
         f'<link rel="stylesheet" href="{escape(url_for("kwis_job_portal.asset", filename=name))}">'
         for name in STYLESHEETS
     )
+
+
+@hookimpl
+def kwis_error_page(status: int, path: str) -> ErrorPage | None:
+    """The portal's error pages (in its KERN look, German or English); the host draws the
+    rest."""
+    from .views import portal
+
+    found = portal.error_page(status, path)
+    return ErrorPage(*found) if found is not None else None
 
 
 @hookimpl

@@ -11,7 +11,7 @@ import pytest
 from kwis_hooks import hookimpl, hookspecs
 from kwis_hooks.host import PluginHost, UnknownInsertionPoint, make_plugin_manager
 from kwis_hooks.refhost import create_app
-from kwis_hooks.types import INSERTION_POINTS
+from kwis_hooks.types import INSERTION_POINTS, ErrorPage
 
 HOOKS_DOC = Path(__file__).resolve().parents[1] / "hooks" / "HOOKS.md"
 
@@ -103,3 +103,52 @@ def test_settings_defaults_never_override_the_operator():
 def test_the_plugin_cli_is_added_to_the_host_cli():
     app = create_app({"KWIS_DATABASE_URL": "sqlite://"})
     assert "job" in app.cli.commands
+
+
+class PartnerPages:
+    """A plug-in that draws the error pages of its own paths, and fails on one of them."""
+
+    @hookimpl
+    def kwis_error_page(self, status, path):
+        if path.startswith("/partner/kaputt"):
+            raise RuntimeError("the plug-in's page is broken")
+        if path.startswith("/partner/"):
+            return ErrorPage(f"<!doctype html><p class='partner'>Fehler {status}</p>",
+                             {"Cache-Control": "no-store"})
+        return None
+
+
+def test_error_pages_are_asked_from_plugins_through_the_host():
+    """The host keeps its error handling and asks ``kwis_error_page`` by path: the plug-in's
+    page for its paths (with the error's own headers), the host's German page for the rest
+    and when the plug-in fails."""
+    app = create_app({"KWIS_DATABASE_URL": "sqlite://", "KWIS_LOAD_ENTRY_POINTS": False,
+                      "KWIS_EXTRA_PLUGINS": [PartnerPages()]})
+    host = app.extensions["kwis_host"]["plugins"]
+    with app.test_request_context("/partner/x"):
+        assert host.error_page(404, "/partner/x").body.endswith("Fehler 404</p>")
+        assert host.error_page(404, "/anderswo") is None
+    client = app.test_client()
+    response = client.get("/partner/gibt-es-nicht")
+    assert response.status_code == 404
+    assert response.get_data(as_text=True) == "<!doctype html><p class='partner'>Fehler 404</p>"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.mimetype == "text/html"
+    not_allowed = client.post("/partner/gibt-es-nicht")
+    assert not_allowed.status_code == 404, "no route: 404 whatever the method"
+    for path in ("/anderswo", "/partner/kaputt"):
+        response = client.get(path)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 404 and "<h1>Seite nicht gefunden</h1>" in html, path
+        assert "partner" not in html and "broken" not in html
+    logout = client.get("/logout")  # POST only: the host's 405 keeps Werkzeug's Allow header
+    assert logout.status_code == 405 and "POST" in logout.headers["Allow"]
+    assert "<h1>Aktion nicht möglich</h1>" in logout.get_data(as_text=True)
+
+
+def test_the_plugin_answers_only_for_its_public_paths():
+    app = create_app({"KWIS_DATABASE_URL": "sqlite://"})
+    host = app.extensions["kwis_host"]["plugins"]
+    with app.test_request_context("/selfservice/x"):
+        for path in ("/selfservice/job/x", "/admin/job/x", "/jobsuche", "/", "/login"):
+            assert host.error_page(404, path) is None, path

@@ -154,7 +154,7 @@ def test_an_unknown_place_is_explained_at_the_field_with_suggestions(client, sw)
         ("umkreis=1e9&ort=Jena", "Der größte Umkreis ist 100 km"),
         ("seite=-3", "Die Seitenzahl „-3“ ist ungültig"),
         ("seite=zwei", "Die Seitenzahl „zwei“ ist ungültig"),
-        ("seite=100000", "höchstens 1.000 Treffer"),
+        ("seite=100000", "Diese Seite gibt es nicht (mehr)"),
         ("art=%3Cscript%3Ealert(1)%3C/script%3E", "„&lt;script&gt;alert(1)&lt;/script&gt;“"),
         ("region=atlantis", "„atlantis“ gibt es bei „Region“ nicht"),
         ("q=" + "Praktikum%20" * 100, "Der Suchtext wurde auf 200 Zeichen gekürzt."),
@@ -189,6 +189,48 @@ def test_pages_link_to_each_other(client, session):
     second = get(client, "/jobs/suche?seite=2")
     assert len(second.titles) == 5 and not set(second.titles) & set(first.titles)
     assert ("Zurück", "/jobs/suche") in second.links
+
+
+PAST_THE_END = "Diese Seite gibt es nicht (mehr); hier ist die letzte Seite."
+CAP_NOTE = "höchstens 1.000 Treffer durchblättern"
+
+
+@pytest.fixture
+def seventy_one(session):
+    """71 hits: four pages of 20."""
+    factories.use_session(session)
+    region = factories.RegionFactory(slug="jena", prefixes=["16053"])
+    for n in range(71):
+        profile = factories.ProfileFactory(region=region, status="published")
+        factories.OfferFactory(profile=profile, status="published", title=f"Angebot Nr. {n}")
+    search_index.rebuild_all(session)
+    session.commit()
+
+
+@pytest.mark.parametrize("number", [5, 50, 51, 52, 2147483648, 10**30])
+def test_a_page_past_the_end_does_not_exist_whatever_its_number(client, seventy_one, number):
+    """With 71 hits, page 51 and beyond do not exist exactly as pages 5 to 50 do not: the
+    cap of 1,000 pageable hits has nothing to do with it."""
+    page = get(client, f"/jobs/suche?seite={number}")
+    assert PAST_THE_END in page.html
+    assert CAP_NOTE not in page.html
+    assert page.status == "71 Angebote gefunden. Seite 4 von 4."
+    assert len(page.titles) == 11
+
+
+def test_the_cap_is_named_only_when_there_are_more_hits_than_can_be_paged(
+    client, seventy_one, monkeypatch
+):
+    """With more hits than the cap (here a cap of 40, so two pages), a page beyond the cap
+    names the cap instead of saying that the page does not exist."""
+    from kwis_job_plugin.services import search, search_query
+
+    monkeypatch.setattr(search, "RESULT_CAP", 40)
+    monkeypatch.setattr(search_query, "MAX_PAGE", 2)
+    page = get(client, "/jobs/suche?seite=3")
+    assert "Es lassen sich höchstens 40 Treffer durchblättern" in page.html
+    assert PAST_THE_END not in page.html
+    assert page.status.endswith("Seite 2 von 2.")
 
 
 def test_results_link_to_the_offer_and_company_pages(client, sw):

@@ -17,7 +17,14 @@ from sqlalchemy import func, select
 
 from kwis_job_plugin.demo.factories import ProfileFactory
 from kwis_job_plugin.models import Media, OccupationalField
-from kwis_job_plugin.services import media, profile_input, profiles, taxonomy
+from kwis_job_plugin.services import (
+    features,
+    media,
+    profile_input,
+    profiles,
+    public_pages,
+    taxonomy,
+)
 from kwis_job_plugin.services.errors import NotFound, ValidationError
 
 NOT_AN_IMAGE = "kein Bild im Format JPEG, PNG oder WebP"
@@ -251,18 +258,18 @@ def test_removing_a_published_photo_keeps_it_public_until_approval(session, worl
     session.commit()
     assert profile.status == "draft"
     assert media.photos_of(profile) == [], "gone from the working copy"
-    assert media.public_media(session, photo.id).id == photo.id, "still on the public page"
+    assert public_pages.public_media(session, photo.id).id == photo.id, "still on the public page"
     assert profiles.working_snapshot(profile)["media"] == []
 
     profiles.submit_profile(session, world.a.customer.id, actor_user_id=world.a.id)
     assert profile.status == "in_review"
-    assert media.public_media(session, photo.id).id == photo.id, "still public during review"
+    assert public_pages.public_media(session, photo.id).id == photo.id, "still public during review"
     profiles.approve_profile(session, profile, world.admin.id)
     session.commit()
     assert profile.published_snapshot["media"] == []
     assert session.get(Media, photo.id) is None
     with pytest.raises(NotFound):
-        media.public_media(session, photo.id)
+        public_pages.public_media(session, photo.id)
 
 
 def test_public_media_only_of_published_public_profiles(session, world):
@@ -270,15 +277,81 @@ def test_public_media_only_of_published_public_profiles(session, world):
     session.commit()
     photo = media.photos_of(profile)[0]
     with pytest.raises(NotFound):
-        media.public_media(session, photo.id)  # a draft is not public
+        public_pages.public_media(session, photo.id)  # a draft is not public
     profile.published_snapshot = profiles.working_snapshot(profile)
     profile.status = "published"
-    assert media.public_media(session, photo.id) is photo
+    assert public_pages.public_media(session, photo.id) is photo
     profile.status = "archived"
     with pytest.raises(NotFound):
-        media.public_media(session, photo.id)
+        public_pages.public_media(session, photo.id)
     with pytest.raises(NotFound):
-        media.public_media(session, 987654)
+        public_pages.public_media(session, 987654)
+
+
+def _published_with_pictures(session, world, user=None):
+    """A company page with a logo and a photo, plus a photo uploaded after publication."""
+    user = user or world.a
+    profile = _save(session, world, user=user, philosophy="Wir bauen Brillen.",
+                    logo=image_bytes("PNG"),
+                    new_photos=[profile_input.NewPhoto(image_bytes("PNG"), "Unsere Werkstatt")])
+    profile.fields = [taxonomy.active_terms(session, OccupationalField)[0]]
+    profiles.submit_profile(session, user.customer.id, actor_user_id=user.id)
+    profiles.approve_profile(session, profile, world.admin.id)
+    session.commit()
+    published = [m.id for m in media.live_media(profile)]
+    _save(session, world, user=user, philosophy="Wir bauen Brillen.",
+          field_ids=[f.id for f in profile.fields],
+          new_photos=[profile_input.NewPhoto(image_bytes("PNG"), "Neu, noch nicht geprüft")])
+    session.commit()
+    unpublished = [m.id for m in media.live_media(profile) if m.id not in published]
+    return profile, published, unpublished
+
+
+def _all_media_ids(session) -> list[int]:
+    return list(session.scalars(select(Media.id).order_by(Media.id)))
+
+
+def test_pictures_follow_the_company_pages_rule_over_http(client, session, world):
+    """Ids are sequential: asking every one shows only what the company pages show. With the
+    portal off in the region (company page gone), every picture is a 404 too."""
+    profile, published, unpublished = _published_with_pictures(session, world)
+    draft = _save(session, world, user=world.b, philosophy="Backstube",
+                  new_photos=[profile_input.NewPhoto(image_bytes("JPEG"), "Ofen")])
+    session.commit()
+    draft_ids = [m.id for m in media.live_media(draft)]
+    assert len(published) == 2 and len(unpublished) == 1 and len(draft_ids) == 1
+
+    page = client.get(f"/jobs/betriebe/{profile.slug}")
+    assert page.status_code == 200
+    for media_id in published:
+        response = client.get(f"/jobs/medien/{media_id}")
+        assert response.status_code == 200, media_id
+        assert response.headers["Content-Type"] == "image/png"
+        assert "Set-Cookie" not in response.headers
+    served = {i for i in range(1, max(_all_media_ids(session)) + 5)
+              if client.get(f"/jobs/medien/{i}").status_code == 200}
+    assert served == set(published), "a draft's or a new upload's pictures are not served"
+
+    features.set_enabled(session, world.region.id, "portal", False, world.admin.id)
+    session.commit()
+    assert client.get(f"/jobs/betriebe/{profile.slug}").status_code == 404
+    for media_id in [*_all_media_ids(session), max(_all_media_ids(session)) + 1]:
+        assert client.get(f"/jobs/medien/{media_id}").status_code == 404, media_id
+        assert client.head(f"/jobs/medien/{media_id}").status_code == 404, media_id
+
+    features.set_enabled(session, world.region.id, "portal", True, world.admin.id)
+    session.commit()
+    assert all(client.get(f"/jobs/medien/{i}").status_code == 200 for i in published)
+
+
+def test_pictures_of_a_company_outside_every_region_are_not_served(client, session, world):
+    """Public in every other respect, but no region means no company page: no pictures."""
+    profile, published, _unpublished = _published_with_pictures(session, world,
+                                                                 user=world.outside)
+    assert profile.region_id is None and profile.published_snapshot
+    assert not public_pages.has_company_page(session, profile)
+    for media_id in published:
+        assert client.get(f"/jobs/medien/{media_id}").status_code == 404
 
 
 def test_another_companys_photo_is_not_found(session, world):

@@ -167,7 +167,8 @@ def test_unknown_place_gives_a_message_and_suggestions(session, sw):
 def test_paging_is_capped_but_the_total_is_exact(session, sw):
     result = run(session, {"seite": "9999"})
     assert result.query.page == 1 and result.page == 1, "beyond the results: the last page"
-    assert any("höchstens 1.000 Treffer" in n for n in result.notes)
+    assert result.notes == ["Diese Seite gibt es nicht (mehr); hier ist die letzte Seite."], \
+        "a few hits: the page does not exist (the cap is named only above 1,000 hits)"
     capped = search.SearchResult(
         query=search_query.SearchQuery(), items=[], total=search_query.RESULT_CAP + 1, page=1,
         pages=50,

@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask, g, session
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.exceptions import HTTPException
 
 from ..host import PluginHost, make_plugin_manager
 from ..types import HostContext, HostCustomer, HostUser
@@ -16,7 +17,7 @@ from . import ratelimit, security
 from .db import RequestSessions, make_engine
 from .demo_mail import demo_mail_bp
 from .models import Customer, User, dummy_hash
-from .views import SESSION_VERSION_KEY, admin_bp, auth_bp, selfservice_bp
+from .views import SESSION_VERSION_KEY, admin_bp, auth_bp, error_page, selfservice_bp
 
 DEFAULTS: dict[str, Any] = {
     "KWIS_DATABASE_URL": "sqlite:///kwis-demo.db",
@@ -118,6 +119,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.register_blueprint(spec.blueprint, url_prefix=spec.url_prefix, **spec.options)
     for command in plugins.cli_commands():
         app.cli.add_command(command)
+
+    # German error pages for every area; plug-ins draw their own paths (``kwis_error_page``).
+    # Blueprints' own handlers (the login's 429, ...) still come first.
+    app.register_error_handler(HTTPException, error_page)
 
     @app.context_processor
     def _host_globals() -> dict[str, Any]:

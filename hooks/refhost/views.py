@@ -11,6 +11,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -18,6 +19,9 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf.csrf import CSRFError
+from markupsafe import escape
+from werkzeug.exceptions import HTTPException
 
 from .forms import LoginForm
 from .models import Customer, User, authenticate, end_sessions
@@ -155,3 +159,121 @@ def admin_overview():
         features=plugins.features(),
         active_menu="overview",
     )
+
+
+# --- error pages -------------------------------------------------------------------------------
+
+ERROR_TEXTS: dict[int, tuple[str, str]] = {
+    400: ("Ungültige Anfrage",
+          "Diese Anfrage konnte nicht verarbeitet werden. Bitte prüfen Sie die Adresse oder "
+          "Ihre Eingaben und versuchen Sie es noch einmal."),
+    401: ("Anmeldung erforderlich", "Bitte melden Sie sich an, um diese Seite zu sehen."),
+    403: ("Kein Zugriff",
+          "Diese Seite ist für Ihr Konto nicht freigegeben. Falls Sie glauben, dass das ein "
+          "Irrtum ist, wenden Sie sich bitte an Ihre Wirtschaftsförderung."),
+    404: ("Seite nicht gefunden",
+          "Diese Seite gibt es nicht (mehr). Vielleicht hat sich die Adresse geändert oder "
+          "sie enthält einen Tippfehler."),
+    405: ("Aktion nicht möglich",
+          "Diese Seite lässt sich so nicht aufrufen. Bitte nutzen Sie die Links und "
+          "Schaltflächen der Seiten."),
+    410: ("Seite nicht mehr vorhanden", "Diese Seite wurde entfernt und ist nicht mehr "
+                                        "erreichbar."),
+    413: ("Datei oder Eingabe zu groß",
+          "Die gesendeten Daten sind zu groß. Bitte wählen Sie eine kleinere Datei oder "
+          "kürzen Sie Ihre Eingaben."),
+    429: ("Zu viele Anfragen",
+          "Von Ihrem Anschluss kamen in kurzer Zeit zu viele Anfragen. Bitte warten Sie "
+          "einige Minuten und versuchen Sie es dann noch einmal."),
+    500: ("Ein Fehler ist aufgetreten",
+          "Auf unserer Seite ist ein Fehler aufgetreten; Ihre letzte Aktion wurde nicht "
+          "gespeichert. Bitte versuchen Sie es später noch einmal. Der Fehler wurde "
+          "protokolliert."),
+    503: ("Vorübergehend nicht erreichbar",
+          "Diese Seite ist gerade nicht erreichbar, etwa wegen Wartungsarbeiten. Bitte "
+          "versuchen Sie es in einigen Minuten noch einmal."),
+}
+"""Title and explanation per status; other codes get those of 400 or 500."""
+CSRF_TEXT = ("Formular abgelaufen",
+             "Das Formular war zu lange geöffnet oder wurde in einem anderen Fenster schon "
+             "abgeschickt. Bitte laden Sie die Seite neu und versuchen Sie es noch einmal.")
+ERROR_CACHE_CONTROL = "no-store"
+
+FALLBACK_PAGE = """<!doctype html>
+<html lang="de"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} – KWIS.web</title></head>
+<body><header><p>KWIS.web</p></header><main id="main"><h1>{title}</h1><p>{text}</p>
+<p>Fehlercode {status}</p><p><a href="/">Zur Startseite</a></p></main></body></html>
+"""
+"""When even the host's page cannot be drawn (e.g. the database is gone): no layout, no
+database, no template, still German, with landmarks and a way back."""
+
+
+def error_texts(status: int, error: HTTPException | None = None) -> tuple[str, str]:
+    if isinstance(error, CSRFError):
+        return CSRF_TEXT
+    return ERROR_TEXTS.get(status) or ERROR_TEXTS[500 if status >= 500 else 400]
+
+
+def error_page(error: HTTPException):
+    """Every error (400-599) that no blueprint handled itself, as a German page.
+
+    Plug-ins are asked first (``kwis_error_page``), before anything here looks at the login,
+    so a plug-in's public page sets no cookie. Otherwise the page is drawn in the layout of
+    the area the path belongs to (self-service, admin) when the user may see that area, else
+    in the plain layout, always with a way back. The request's session is rolled back first:
+    nothing of a failed request is written, and drawing the page may read the database. What
+    went wrong is never shown (Flask logged it); ``FALLBACK_PAGE`` if drawing fails as well.
+    """
+    status = error.code or 500
+    if status < 400 or error.response is not None:
+        return error  # a redirect, or a view's own finished answer (``abort(response)``)
+    try:
+        current_app.extensions["kwis_host"]["sessions"].get().rollback()
+    except Exception:  # noqa: BLE001 - a dead database must not stop the error page
+        current_app.logger.exception("rolling back before an error page failed")
+    headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+    plugins = current_app.extensions["kwis_host"]["plugins"]
+    try:
+        page = plugins.error_page(status, request.path)
+    except Exception:  # noqa: BLE001 - a failing plug-in gets the host's page instead
+        current_app.logger.exception("a plug-in failed to draw the error page for %s", status)
+        page = None
+    if page is not None:
+        response = make_response(page.body, status, headers)
+        response.headers.update(page.headers)
+        return response
+
+    title, text = error_texts(status, error)
+    try:
+        layout, back_url, back_label = _error_area(request.path)
+        body = render_template(
+            "refhost/error.html", layout=layout, title=title, text=text, status=status,
+            back_url=back_url, back_label=back_label,
+        )
+    except Exception:  # noqa: BLE001
+        current_app.logger.exception("drawing the error page for %s failed", status)
+        body = FALLBACK_PAGE.format(title=escape(title), text=escape(text), status=status)
+    response = make_response(body, status, headers)
+    response.headers["Cache-Control"] = ERROR_CACHE_CONTROL
+    return response
+
+
+def _within(path: str, prefix: str | None) -> bool:
+    prefix = (prefix or "").rstrip("/")
+    return bool(prefix) and (path == prefix or path.startswith(prefix + "/"))
+
+
+def _error_area(path: str) -> tuple[str, str, str]:
+    """Layout, link back and its label for an error page at ``path``."""
+    user = current_user if current_user and current_user.is_authenticated else None
+    if _within(path, selfservice_bp.url_prefix) and user is not None \
+            and user.role == "company" and user.customer_id is not None:
+        return ("refhost/selfservice_layout.html", url_for("selfservice.index"),
+                "Zur Übersicht Ihres Betriebs")
+    if _within(path, admin_bp.url_prefix) and user is not None and user.role == "admin":
+        return "refhost/admin_layout.html", url_for("admin.index"), "Zur Übersicht der Verwaltung"
+    if user is not None:
+        return "refhost/layout.html", url_for("auth.index"), "Zur Startseite"
+    return "refhost/layout.html", url_for("auth.login"), "Zur Anmeldung"

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from ..i18n import gettext as _
 from ..models import EmployerProfile, Media
 from ..models.base import utcnow
-from . import ownership, publication
+from . import ownership
 from .errors import NotFound, ValidationError
 
 LOGO, PHOTO = "logo", "photo"
@@ -245,14 +245,3 @@ def purge_retired(session: Session, profile: EmployerProfile, *, keep_published:
 def owned_media(session: Session, customer_id: int, media_id: int) -> Media:
     """A picture of the customer's own profile; another company's id is simply not found."""
     return ownership.owned(session, Media, customer_id, media_id)
-
-
-def public_media(session: Session, media_id: int) -> Media:
-    """A picture the public may see: listed in a published snapshot of a public profile."""
-    media = session.get(Media, media_id)
-    if media is None:
-        raise NotFound(media_id)
-    profile = media.profile
-    if not publication.is_public(profile) or media.id not in published_ids(profile):
-        raise NotFound(media_id)
-    return media

@@ -8,7 +8,8 @@ Whether a page exists is decided here and nowhere else:
   (``search_index.searchable``), so drafts, paused, archived and never-published offers, and
   offers of unpublished or archived profiles, have no page, exactly as they have no search hit.
 * A company page exists while the profile is public (``publication.is_public``) and belongs to
-  a region with the ``portal`` feature on.
+  a region with the ``portal`` feature on (``has_company_page``). Its pictures are served
+  (``public_media``) by exactly this rule, and only those its published version lists.
 
 Everything shown comes from the published snapshots, never from the working copies; address and
 website of a company are the host's master data, as in the preview (``profile_display``). The
@@ -27,9 +28,20 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import EmployerProfile, Event, EventParticipation, Offer, OfferType, SearchDoc, Slot
+from ..models import (
+    EmployerProfile,
+    Event,
+    EventParticipation,
+    Media,
+    Offer,
+    OfferType,
+    SearchDoc,
+    Slot,
+)
 from ..models.host import get_customer
 from . import features, offer_display, profile_display, publication, search, search_index
+from . import media as media_service
+from .errors import NotFound
 from .offer_input import URL_RE
 from .recurrence import Period
 from .sanitize import plain_text
@@ -194,16 +206,38 @@ def offer_page(session: Session, offer_id: int, today: date) -> OfferPage | None
 # --- company page ----------------------------------------------------------------------------
 
 
+def has_company_page(session: Session, profile: EmployerProfile | None) -> bool:
+    """Whether ``profile`` has a public company page: the one rule (see the module docstring)
+    for the page itself and for everything served only because the page shows it (its
+    pictures, ``public_media``)."""
+    if profile is None or not publication.is_public(profile) or profile.region_id is None:
+        return False
+    return profile.region_id in features.enabled_region_ids(session, "portal")
+
+
 def public_profile(session: Session, slug: str) -> EmployerProfile | None:
     """The profile with this slug if it has a public page, else ``None``."""
     if not SLUG.fullmatch(slug or ""):
         return None
     profile = session.scalar(select(EmployerProfile).where(EmployerProfile.slug == slug))
-    if profile is None or not publication.is_public(profile) or profile.region_id is None:
-        return None
-    if profile.region_id not in features.enabled_region_ids(session, "portal"):
-        return None
-    return profile
+    return profile if has_company_page(session, profile) else None
+
+
+def public_media(session: Session, media_id: int) -> Media:
+    """A picture the public may see, else ``NotFound``: one the published version of a company
+    page lists, while that page exists (``has_company_page``). Media ids are sequential, so
+    anything else (a draft's pictures, new uploads, pictures of a region with the portal off)
+    is the same 404 as an id that was never used: asking every id reveals only what the
+    public pages show anyway."""
+    media = session.get(Media, media_id)
+    if media is None:
+        raise NotFound(media_id)
+    profile = media.profile
+    if not has_company_page(session, profile) or media.id not in media_service.published_ids(
+        profile
+    ):
+        raise NotFound(media_id)
+    return media
 
 
 def company_offers(session: Session, profile_id: int, today: date) -> list[SearchItem]:

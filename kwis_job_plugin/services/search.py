@@ -198,6 +198,18 @@ def item_of(
 # --- the search ------------------------------------------------------------------------------
 
 
+def _past_the_end(total: int) -> list[str]:
+    """The note for a page number beyond the last page: that page does not exist, unless
+    there are more hits than can be paged through (``RESULT_CAP``), which is then said
+    instead. No hits need no note: the page says that nothing was found."""
+    if total > RESULT_CAP:
+        return [_("Es lassen sich höchstens %(cap)s Treffer durchblättern; bitte grenzen Sie "
+                  "die Suche mit Filtern ein.", cap=format_count(RESULT_CAP))]
+    if total:
+        return [_("Diese Seite gibt es nicht (mehr); hier ist die letzte Seite.")]
+    return []
+
+
 def _filter_groups(
     replica: search_replica.Replica, query: SearchQuery, vocab: Vocabulary
 ) -> dict[str, BitMap]:
@@ -290,8 +302,7 @@ def search(
         pages = max(1, math.ceil(min(total, RESULT_CAP) / PAGE_SIZE))
         page = query.page
         if page > pages:
-            if total:
-                notes.append(_("Diese Seite gibt es nicht (mehr); hier ist die letzte Seite."))
+            notes.extend(_past_the_end(total))
             page = pages
         offset = (page - 1) * PAGE_SIZE
 

@@ -230,13 +230,10 @@ def _page(raw: str | None, notes: list[str]) -> int:
     if page < 1:
         notes.append(_("Die Seitenzahl „%(page)s“ ist ungültig; hier ist Seite 1.", page=raw[:20]))
         return 1
-    if page > MAX_PAGE:
-        notes.append(
-            _("Es lassen sich höchstens %(cap)s Treffer durchblättern; bitte grenzen Sie die "
-              "Suche mit Filtern ein.", cap=format_count(RESULT_CAP))
-        )
-        return MAX_PAGE
-    return page
+    # Beyond the cap every number means the same: one past the last page that can exist.
+    # Whether that is "no such page" or "too many hits to page through" depends on the
+    # number of hits, so ``search.search`` says which.
+    return min(page, MAX_PAGE + 1)
 
 
 def parse_query(

@@ -1,15 +1,16 @@
 """Public pictures of published employer profiles: ``/jobs/medien/<id>``.
 
-GET and HEAD only, no login, no cookies. A picture is served only while it belongs to the
-published version of a public profile (``services.media.public_media``); everything else,
-drafts and other companies' new uploads included, is a 404.
+GET and HEAD only, no login, no cookies. A picture is served only while the company page that
+shows it exists and its published version lists it (``services.public_pages.public_media``, the
+same rule as the page); everything else (drafts, new uploads, a region with the portal off) is
+the same 404 as an unused id.
 """
 
 from __future__ import annotations
 
 from flask import Response, abort, request
 
-from ..services import media as media_service
+from ..services import public_pages
 from ..services.errors import NotFound
 from . import access, context
 from .templating import make_blueprint
@@ -23,7 +24,7 @@ MEDIA_ID = "<int(max=2147483647):media_id>"  # beyond a 32-bit id is a 404, not 
 @access.public
 def show(media_id: int):
     try:
-        item = media_service.public_media(context.db(), media_id)
+        item = public_pages.public_media(context.db(), media_id)
     except NotFound:
         abort(404)
     return image_response(item, cache=f"public, max-age={PUBLIC_MAX_AGE}")

@@ -53,6 +53,7 @@ from ..services.search_query import (
     parse_query,
 )
 from . import access, context, theme
+from .security import CSP
 from .templating import make_blueprint
 
 bp = make_blueprint("kwis_job_portal", __name__)
@@ -443,6 +444,72 @@ def sitemap_xml(urls: list[tuple[str, date | None]]) -> str:
         lines.append(f"  <url><loc>{xml_escape(loc)}</loc>{modified}</url>")
     lines.append("</urlset>")
     return "\n".join(lines) + "\n"
+
+
+# --- error pages (the host asks through ``kwis_error_page``) ------------------------------------
+
+
+ERROR_CACHE_CONTROL = "no-store"
+"""An error page is not kept: the next request may find the page (or the server) back."""
+
+
+def _error_texts(status: int) -> tuple[str, str]:
+    """Title and explanation of an error page; unlisted codes get those of 400 or 500."""
+    texts = {
+        400: (_("Ungültige Anfrage"),
+              _("Diese Anfrage konnte nicht verarbeitet werden. Bitte prüfen Sie die Adresse "
+                "und versuchen Sie es noch einmal.")),
+        403: (_("Kein Zugriff"), _("Diese Seite ist nicht öffentlich.")),
+        404: (_("Seite nicht gefunden"),
+              _("Diese Seite gibt es nicht (mehr). Vielleicht ist das Angebot abgelaufen, "
+                "oder die Adresse enthält einen Tippfehler.")),
+        405: (_("Aktion nicht möglich"),
+              _("Diese Seite lässt sich so nicht aufrufen. Bitte nutzen Sie die Links und "
+                "Schaltflächen des Portals.")),
+        410: (_("Seite nicht mehr vorhanden"),
+              _("Diese Seite wurde entfernt und ist nicht mehr erreichbar.")),
+        413: (_("Anfrage zu groß"),
+              _("Die gesendeten Daten sind zu groß. Bitte kürzen Sie Ihre Eingaben.")),
+        429: (_("Zu viele Anfragen"),
+              _("Von Ihrem Anschluss kamen in kurzer Zeit zu viele Anfragen. Bitte warten "
+                "Sie eine Weile und versuchen Sie es dann noch einmal.")),
+        500: (_("Ein Fehler ist aufgetreten"),
+              _("Auf unserer Seite ist ein Fehler aufgetreten. Bitte versuchen Sie es später "
+                "noch einmal.")),
+        503: (_("Vorübergehend nicht erreichbar"),
+              _("Das Portal ist gerade nicht erreichbar, etwa wegen Wartungsarbeiten. Bitte "
+                "versuchen Sie es in einigen Minuten noch einmal.")),
+    }
+    return texts.get(status) or texts[500 if status >= 500 else 400]
+
+
+def _in_portal(path: str) -> bool:
+    prefix = current_app.config["KWIS_JOB_PUBLIC_PREFIX"].rstrip("/")
+    return path == prefix or path.startswith(prefix + "/")
+
+
+def error_page(status: int, path: str) -> tuple[str, dict[str, str]] | None:
+    """The portal's error page for ``path`` (HTML and headers), or ``None`` if ``path`` is not
+    the portal's or the portal is off in every region (then there is no portal to go back to
+    and the host draws its own page).
+
+    A routing error (no such URL) happens outside the blueprint, so the blueprint's template
+    globals are added here, as for its own pages. No cookie, not stored (``no-store``)."""
+    if not _in_portal(path) or not features.enabled_region_ids(context.db(), "portal"):
+        return None
+    values: dict = {}
+    for processor in current_app.template_context_processors.get(bp.name, ()):
+        values.update(processor())
+    title, text = _error_texts(status)
+    body = render_template(
+        "kwis_job/portal/error.html", **values, status=status, title=title, text=text
+    )
+    return body, {
+        "Cache-Control": ERROR_CACHE_CONTROL,
+        "X-Robots-Tag": "noindex",
+        "Vary": "Accept-Language",
+        "Content-Security-Policy": CSP,
+    }
 
 
 @route("/_ping")
