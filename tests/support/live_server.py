@@ -62,8 +62,11 @@ def _stop(process: subprocess.Popen) -> None:
 
 @contextmanager
 def serve(db_url: str, *, settings: dict | None = None, workers: int = 4,
-          threads: int = 8) -> Iterator[str]:
-    """Serve the app on ``db_url``; yields the base URL (``http://127.0.0.1:PORT``)."""
+          threads: int = 8, log_path: Path | None = None) -> Iterator[str]:
+    """Serve the app on ``db_url``; yields the base URL (``http://127.0.0.1:PORT``).
+
+    The server's output (tracebacks included) goes to ``log_path`` if given, so a benchmark
+    can show why a request failed; otherwise to a temporary file read only if it dies."""
     port = _free_port()
     gunicorn = Path(sys.executable).with_name("gunicorn")
     env = {
@@ -72,7 +75,7 @@ def serve(db_url: str, *, settings: dict | None = None, workers: int = 4,
         "KWIS_LIVE_SETTINGS": json.dumps(settings or {}),
         "PYTHONPATH": os.pathsep.join(filter(None, (str(TESTS), os.environ.get("PYTHONPATH")))),
     }
-    with tempfile.TemporaryFile("w+") as log:
+    with (open(log_path, "w+") if log_path else tempfile.TemporaryFile("w+")) as log:
         process = subprocess.Popen(
             [str(gunicorn), "-w", str(workers), "--threads", str(threads), "-k", "gthread",
              "--preload",
