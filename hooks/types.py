@@ -118,11 +118,17 @@ class ErrorPage:
 
 @dataclass(frozen=True)
 class BlueprintSpec:
-    """A blueprint and the URL prefix the host should mount it at."""
+    """A blueprint and the URL prefix the host should mount it at.
+
+    ``csrf_exempt``: the host must not apply its session-based CSRF check to this blueprint,
+    because its forms set no cookie and carry a signed token of their own (public forms such
+    as event registration); the plug-in is then responsible for that token.
+    """
 
     blueprint: Any
     url_prefix: str | None = None
     options: dict[str, Any] = field(default_factory=dict)
+    csrf_exempt: bool = False
 
 
 INSERTION_POINTS: dict[str, str] = {

@@ -42,18 +42,14 @@ def kwis_configure(app, host: HostContext) -> None:
 
 
 def _configure_registration(app) -> None:
-    """The public registration blueprint: rate limits, and no session CSRF (it sets no cookie;
-    its form carries a signed token instead). The contract has no field for "exempt from the
-    host's CSRF check", so Flask-WTF's is told directly. Mail links and the test-only
-    ``KWIS_JOB_TEST_UNLOCKED_SLOTS`` are passed by the views per call, not installed here:
-    several apps in one process must not affect each other."""
+    """The public registration blueprint's rate limits (its form sets no cookie and carries a
+    signed token instead of the session CSRF token: ``csrf_exempt`` in ``kwis_blueprints``).
+    Mail links and the test-only ``KWIS_JOB_TEST_UNLOCKED_SLOTS`` are passed by the views per
+    call, not installed here: several apps in one process must not affect each other."""
     from .views import ratelimit
     from .views import registration as registration_views
 
     ratelimit.init_app(app, registration_views.bp)
-    csrf = app.extensions.get("csrf")
-    if csrf is not None:
-        csrf.exempt(registration_views.bp)
 
 
 @hookimpl
@@ -80,7 +76,7 @@ def kwis_blueprints(app, host: HostContext) -> list[BlueprintSpec]:
         BlueprintSpec(admin_mail.bp, settings["KWIS_JOB_ADMIN_PREFIX"]),
         BlueprintSpec(portal.bp, settings["KWIS_JOB_PUBLIC_PREFIX"]),
         BlueprintSpec(media.bp, settings["KWIS_JOB_PUBLIC_PREFIX"]),
-        BlueprintSpec(registration.bp, settings["KWIS_JOB_PUBLIC_PREFIX"]),
+        BlueprintSpec(registration.bp, settings["KWIS_JOB_PUBLIC_PREFIX"], csrf_exempt=True),
     ]
 
 

@@ -11,7 +11,7 @@ import pytest
 from kwis_hooks import hookimpl, hookspecs
 from kwis_hooks.host import PluginHost, UnknownInsertionPoint, make_plugin_manager
 from kwis_hooks.refhost import create_app
-from kwis_hooks.types import INSERTION_POINTS, ErrorPage
+from kwis_hooks.types import INSERTION_POINTS, BlueprintSpec, ErrorPage
 
 HOOKS_DOC = Path(__file__).resolve().parents[1] / "hooks" / "HOOKS.md"
 
@@ -152,3 +152,25 @@ def test_the_plugin_answers_only_for_its_public_paths():
     with app.test_request_context("/selfservice/x"):
         for path in ("/selfservice/job/x", "/admin/job/x", "/jobsuche", "/", "/login"):
             assert host.error_page(404, path) is None, path
+
+
+class TwoForms:
+    """A plug-in with one public form that carries its own token and one ordinary form."""
+
+    @hookimpl
+    def kwis_blueprints(self, app, host):
+        from flask import Blueprint
+
+        own_token, ordinary = Blueprint("own_token", __name__), Blueprint("ordinary", __name__)
+        own_token.add_url_rule("/senden", "send", lambda: "gesendet", methods=["POST"])
+        ordinary.add_url_rule("/senden", "send", lambda: "gesendet", methods=["POST"])
+        return [BlueprintSpec(own_token, "/offen", csrf_exempt=True),
+                BlueprintSpec(ordinary, "/normal")]
+
+
+def test_only_a_blueprint_marked_csrf_exempt_skips_the_hosts_csrf_check():
+    app = create_app({"KWIS_DATABASE_URL": "sqlite://", "KWIS_LOAD_ENTRY_POINTS": False,
+                      "KWIS_EXTRA_PLUGINS": [TwoForms()], "KWIS_PRODUCTION": False})
+    client = app.test_client()
+    assert client.post("/offen/senden").get_data(as_text=True) == "gesendet"
+    assert client.post("/normal/senden").status_code == 400

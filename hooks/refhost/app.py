@@ -78,7 +78,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.teardown_appcontext(sessions.close)
     app.extensions["kwis_host"] = {"plugins": plugins, "engine": engine, "sessions": sessions}
 
-    CSRFProtect(app)
+    csrf = CSRFProtect(app)
     login_manager = LoginManager(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Bitte melden Sie sich an, um diese Seite zu sehen."
@@ -117,6 +117,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(demo_mail_bp)  # 404 unless KWIS_DEMO_MAIL_DIR is set
     for spec in plugins.blueprints(app, context):
         app.register_blueprint(spec.blueprint, url_prefix=spec.url_prefix, **spec.options)
+        if spec.csrf_exempt:
+            csrf.exempt(spec.blueprint)
     for command in plugins.cli_commands():
         app.cli.add_command(command)
 
