@@ -8,7 +8,6 @@ instead of skipping.
 from __future__ import annotations
 
 import itertools
-import os
 from types import SimpleNamespace
 
 import pytest
@@ -19,13 +18,13 @@ from kwis_hooks.refhost.models import HostBase, create_host_schema
 from sqlalchemy import create_engine, delete, text
 from sqlalchemy.orm import Session
 from support import postgres
+from support.services import MISSING_SERVICE, unavailable
 
 from kwis_job_plugin.config import migration_location
 from kwis_job_plugin.demo import factories
 from kwis_job_plugin.models import metadata
 from kwis_job_plugin.models.host import is_own_table
 
-IN_CI = os.environ.get("CI", "").lower() == "true"
 TAXONOMY_TABLES = frozenset({
     "kwis_job_occupational_field", "kwis_job_training_occupation", "kwis_job_benefit",
     "kwis_job_offer_type", "kwis_job_target_group",
@@ -45,11 +44,21 @@ def pytest_generate_tests(metafunc):
         metafunc.parametrize("engine_name", engines, scope="session")
 
 
-def unavailable(reason: str):
-    """Skip locally, fail in CI: a missing service must never pass unnoticed there."""
-    if IN_CI:
-        pytest.fail(f"{reason} (CI=true: a missing service is an error)", pytrace=False)
-    pytest.skip(reason)
+def pytest_terminal_summary(terminalreporter):
+    """Say loudly at the end when tests were skipped for a missing service (PostgreSQL,
+    Chromium): a green run without them proves much less than it seems to."""
+    reasons = {
+        str(report.longrepr[2]).removeprefix("Skipped: ").removeprefix(MISSING_SERVICE)
+        for report in terminalreporter.stats.get("skipped", [])
+        if isinstance(report.longrepr, tuple) and MISSING_SERVICE in str(report.longrepr[2])
+    }
+    if reasons:
+        terminalreporter.write_sep("!", "TESTS SKIPPED FOR A MISSING SERVICE", red=True, bold=True)
+        for reason in sorted(reasons):
+            terminalreporter.write_line(f"  {reason}", red=True)
+        terminalreporter.write_line(
+            "  Install the Debian packages postgresql and chromium (tests/run_all.sh does so "
+            "as root); with CI=true these are errors.", red=True)
 
 
 @pytest.fixture(scope="session")
