@@ -52,6 +52,9 @@ def init_app(app: Flask, blueprint) -> Limiter:
         application_limits=[],
         headers_enabled=False,
         strategy="moving-window",
+        # A failing counter store (Redis away, ...) is logged and the request goes on: a
+        # registration must not fail because its rate limit could not be counted.
+        swallow_errors=True,
     )
     limiter.request_filter(_outside_blueprint)
     limiter.limit(_per_client, methods=["POST"], per_method=False)(blueprint)
