@@ -123,6 +123,30 @@ def test_the_form_renders_without_cookie_and_is_never_cached(client, rv):
     assert 'name="guardian_email"' in html and 'name="party_size"' not in html
 
 
+def test_a_returnee_day_asks_grown_ups_no_school_grade_or_age(client, session, rv):
+    """Rückkehrertag / Treffpunkt Karriere: consultation slots for people coming back to the
+    region. The form asks no school, grade or age, and a registration is confirmed at once,
+    whatever such fields a crafted request carries."""
+    rv.event.kind = "returnee_day"
+    session.commit()
+    slot = rv.slots["open"]
+    html = client.get(form_path(slot)).get_data(as_text=True)
+    for field in ("school", "grade", "over_16", "guardian_email"):
+        assert f'name="{field}"' not in html, field
+    assert 'name="first_name"' in html and 'name="email"' in html
+    response = submit(client, slot, {"first_name": "Rita", "last_name": "Rückkehr",
+                                     "email": "rita@example.org", "over_16": "nein",
+                                     "school": "Gymnasium", "grade": "99",
+                                     "guardian_email": "x@example.org"})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    registration = rows(session, slot)[0]
+    assert (registration.status, registration.under_16, registration.school,
+            registration.grade, registration.guardian_email) == (
+        "confirmed", False, None, None, None)
+    assert mails_to(session, "x@example.org") == []
+    assert mails_to(session, "rita@example.org")[0].kind == "registration.confirmed"
+
+
 def test_a_registration_is_confirmed_without_cookie_and_mailed(client, session, rv):
     response = submit(client, rv.slots["open"], person(1, email="Person1@Schule.example"))
     html = response.get_data(as_text=True)

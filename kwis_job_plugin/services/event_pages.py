@@ -458,6 +458,8 @@ class SlotPage:
     slug: str
     title: str
     """The event's title."""
+    kind: str
+    """The event's kind: a returnee day's form asks no school, grade or age."""
     region_slug: str
     registration_opens_at: datetime | None
     registration_closes_at: datetime | None
@@ -500,6 +502,7 @@ _SLOT_PAGE = (
         Event.id.label("event_id"),
         Event.slug.label("event_slug"),
         Event.title.label("event_title"),
+        Event.kind.label("event_kind"),
         Event.region_id.label("event_region_id"),
         Event.registration_opens_at,
         Event.registration_closes_at,
@@ -558,6 +561,7 @@ def registration_slot(session: Session, slot_id: int, today: date) -> SlotPage |
         event_id=row.event_id,
         slug=row.event_slug if SLUG.fullmatch(row.event_slug or "") else DEFAULT_SLUG,
         title=row.event_title,
+        kind=row.event_kind,
         region_slug=row.region_slug,
         registration_opens_at=row.registration_opens_at,
         registration_closes_at=row.registration_closes_at,

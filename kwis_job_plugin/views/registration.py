@@ -220,6 +220,7 @@ def _render_form(found, form: RegistrationForm, *, status: int = 200, extra_erro
     return render_template(
         TEMPLATES + "form.html", page=page, slot=page.slot, theme=look, form=form,
         extra_errors=extra_errors or [], closed=closed, calendar_link=_events_link,
+        adults=registrations.for_adults(page.kind),
     ), status
 
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -293,9 +293,21 @@ def _number(errors: dict[str, str], field: str, raw: str | int | None, low: int,
     return value
 
 
-def check_input(data: RegistrationInput, slot: Slot) -> Checked:
+ADULT_EVENT_KINDS = frozenset({"returnee_day"})
+"""Events for grown-ups (people coming back to the region for a consultation): their form asks
+no school, grade or age, and nobody needs a guardian."""
+
+
+def for_adults(event_kind: str) -> bool:
+    return event_kind in ADULT_EVENT_KINDS
+
+
+def check_input(data: RegistrationInput, slot: Slot, *, adults: bool = False) -> Checked:
     """Clean and check a registration against the slot's rules; ``ValidationError`` with German
-    messages keyed by the form's field names."""
+    messages keyed by the form's field names. ``adults`` (``for_adults``): school, grade and
+    age are not asked, so whatever such fields carry is ignored."""
+    if adults:
+        data = replace(data, school="", grade=None, over_16=True, guardian_email="")
     errors: dict[str, str] = {}
     first = _line(errors, "first_name", data.first_name, NAME_MAX)
     last = _line(errors, "last_name", data.last_name, NAME_MAX)
@@ -365,6 +377,7 @@ class Situation:
 
     participation_status: str
     event_status: str
+    event_kind: str
     opens_at: datetime | None
     closes_at: datetime | None
     facts: mails.SlotFacts
@@ -386,7 +399,7 @@ def _sum_of_parties(*conditions) -> ScalarSelect:
 _SITUATION = (
     select(
         EventParticipation.status.label("participation_status"),
-        Event.id, Event.slug, Event.title, Event.status, Event.region_id,
+        Event.id, Event.slug, Event.title, Event.status, Event.region_id, Event.kind,
         Event.registration_opens_at, Event.registration_closes_at,
         EmployerProfile.display_name,
         EmployerProfile.published_snapshot["display_name"].as_string().label("public_name"),
@@ -418,6 +431,7 @@ def situation(session: Session, slot: Slot, *, nonce: str, email: str) -> Situat
     return Situation(
         participation_status=row.participation_status,
         event_status=row.status,
+        event_kind=row.kind,
         opens_at=row.registration_opens_at,
         closes_at=row.registration_closes_at,
         facts=mails.SlotFacts(
@@ -472,7 +486,7 @@ def register(session: Session, slot_id: int, data: RegistrationInput, *, now: da
     slot = lock_slot(session, slot_id, unlocked=unlocked)
     found = situation(session, slot, nonce=nonce, email=normal_address(data.email))
     check_open(slot, found, now)
-    checked = check_input(data, slot)
+    checked = check_input(data, slot, adults=for_adults(found.event_kind))
     if found.again_id is not None:
         again = session.get(Registration, found.again_id)
         if again.slot_id != slot.id or again.email != checked.email:
