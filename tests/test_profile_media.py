@@ -28,7 +28,7 @@ from kwis_job_plugin.services import (
 from kwis_job_plugin.services.errors import NotFound, ValidationError
 
 NOT_AN_IMAGE = "kein Bild im Format JPEG, PNG oder WebP"
-TOO_MANY_PIXELS = "zu viele Bildpunkte"
+TOO_MANY_PIXELS = "Bitte laden Sie ein Bild mit höchstens 40 Megapixeln hoch."
 
 
 def image_bytes(fmt="PNG", size=(40, 30), color=(200, 30, 30), mode="RGB", **save) -> bytes:
@@ -82,7 +82,9 @@ def reopen(processed: media.ProcessedImage) -> Image.Image:
     ("PNG", "image/png"), ("JPEG", "image/jpeg"), ("WEBP", "image/webp"),
 ])
 def test_real_images_are_accepted_and_re_encoded(fmt, content_type):
-    raw = image_bytes(fmt, size=(64, 48))
+    # Pillow's PNG encoder is deterministic: a file it wrote with the settings we use would
+    # come back byte for byte, so the upload is written with other ones.
+    raw = image_bytes(fmt, size=(64, 48), **({"compress_level": 1} if fmt == "PNG" else {}))
     result = media.process_image(raw, media.PHOTO)
     assert result.content_type == content_type
     assert (result.width, result.height) == (64, 48)
@@ -139,7 +141,9 @@ def test_a_decompression_bomb_is_refused_before_decoding(size):
         media.process_image(bomb, media.PHOTO, "new_photo_2")
     assert time.perf_counter() - started < 1
     message = error.value.errors["new_photo_2"]
-    assert TOO_MANY_PIXELS in message and "36 Megapixel" in message
+    assert TOO_MANY_PIXELS in message
+    if size == (7_000, 6_000):  # the header was read: the message names the size
+        assert message.startswith("Das Bild ist mit 42,0 Megapixeln zu groß.")
 
 
 def test_exif_with_gps_is_stripped_and_the_orientation_applied():
