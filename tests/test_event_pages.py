@@ -478,7 +478,7 @@ def test_a_registration_page_exists_exactly_for_the_slots_an_event_page_lists(se
             page, participant, slot = listed[slot_id]
             assert found == event_pages.SlotPage(
                 slot=slot, company=participant.name, city=participant.city,
-                event_id=page.event_id, slug=page.slug, title=page.title,
+                event_id=page.event_id, slug=page.slug, title=page.title, kind=page.kind,
                 region_slug=page.region_slug, registration_opens_at=page.registration_opens_at,
                 registration_closes_at=page.registration_closes_at,
             ), slot_id
