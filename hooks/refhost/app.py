@@ -6,7 +6,7 @@ import os
 from importlib.resources import files
 from typing import Any
 
-from flask import Flask, g, session
+from flask import Flask, abort, g, request, session
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.exceptions import HTTPException
@@ -42,6 +42,22 @@ SECURITY_HEADERS = {
         "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
     ),
 }
+
+
+HOST_BLUEPRINTS = frozenset({"auth", "selfservice", "admin", "demo_mail"})
+ROUTE_VALUE_MAX = 200
+
+
+def _refuse_unprintable_route_values() -> None:
+    """The host's input rule for its route parameters (its form: ``forms.py``; ``next`` is
+    made safe by ``views.safe_next``): a character that is not printable (NUL, CR/LF, U+202E)
+    or an unbounded length is a 404 before any view reads it. Plug-in routes are left to the
+    plug-in, which applies its own rule."""
+    if request.blueprint not in HOST_BLUEPRINTS:
+        return
+    for value in (request.view_args or {}).values():
+        if isinstance(value, str) and (not value.isprintable() or len(value) > ROUTE_VALUE_MAX):
+            abort(404)
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -115,6 +131,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(selfservice_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(demo_mail_bp)  # 404 unless KWIS_DEMO_MAIL_DIR is set
+    app.before_request(_refuse_unprintable_route_values)
     for spec in plugins.blueprints(app, context):
         app.register_blueprint(spec.blueprint, url_prefix=spec.url_prefix, **spec.options)
         if spec.csrf_exempt:

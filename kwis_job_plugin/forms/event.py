@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError as FieldError
@@ -125,11 +124,11 @@ class EventForm(BaseForm):
         )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(BaseForm):
     """Publish and archive: a button with the CSRF token, nothing else."""
 
 
-class CancelForm(FlaskForm):
+class CancelForm(BaseForm):
     reason = TextAreaField(_l("Grund der Absage (steht in der Mail an alle Angemeldeten und "
                               "Betriebe)"))
 

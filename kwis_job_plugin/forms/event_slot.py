@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from datetime import time
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
@@ -136,11 +135,11 @@ class CancelSlotForm(BaseForm):
 
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(BaseForm):
     """A button that changes one thing: only the CSRF token."""
 
 
-class CheckInForm(FlaskForm):
+class CheckInForm(BaseForm):
     """The "Ist da" / "Rückgängig" button of one registration."""
 
     present = HiddenField()

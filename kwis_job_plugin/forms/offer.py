@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -407,7 +406,7 @@ class OfferForm(BaseForm):
 
 
 
-class ActionForm(FlaskForm):
+class ActionForm(BaseForm):
     """The buttons next to an offer: only the CSRF token and where to go back to."""
 
     back = HiddenField()

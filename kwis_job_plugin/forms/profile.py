@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     EmailField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     SelectMultipleField,
@@ -31,6 +29,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ..i18n import lazy_gettext as _l
 from ..services import media as media_service
 from ..services import profile_input as service
+from .base import BaseForm, CheckedForm
 
 NOT_IN_LIST = _l("Bitte wählen Sie nur Einträge aus der Liste.")
 TOO_LONG = _l("Bitte kürzen Sie auf höchstens %(max)d Zeichen.")
@@ -71,7 +70,7 @@ def _length(limit: int) -> Length:
     return Length(max=limit, message=TOO_LONG)
 
 
-class ExistingPhotoForm(Form):
+class ExistingPhotoForm(CheckedForm):
     """One photo already uploaded: its description, or its removal."""
 
     media_id = HiddenField(validators=[InputRequired(RELOAD), Regexp(r"^\d{1,12}$",
@@ -81,7 +80,7 @@ class ExistingPhotoForm(Form):
     remove = BooleanField(_l("Dieses Foto entfernen"))
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(BaseForm):
     version = HiddenField(validators=[InputRequired(RELOAD), Regexp(r"^\d{1,9}$",
                                                                      message=RELOAD)])
     philosophy = TextAreaField(
@@ -219,7 +218,7 @@ class ProfileForm(FlaskForm):
         return found
 
 
-class ConfirmCurrentForm(FlaskForm):
+class ConfirmCurrentForm(BaseForm):
     """"My profile is still correct" (staleness reminder)."""
 
     version = HiddenField(validators=[InputRequired(RELOAD), Regexp(r"^\d{1,9}$",

@@ -1,7 +1,8 @@
 """The public registration form and its signed, timestamped form token.
 
 Public pages set no cookie, so this form carries no session-based CSRF token (it is a plain
-``wtforms.Form``, not Flask-WTF's ``FlaskForm``). Instead it carries ``form_token``: an
+``wtforms.Form`` with the shared input rule, ``forms.base.CheckedForm``, not Flask-WTF's
+``FlaskForm``). Instead it carries ``form_token``: an
 itsdangerous signature (the app's ``SECRET_KEY``, a salt of its own) over the slot's id and a
 random nonce, with the time it was made. It proves that the form came from this site for this
 slot a short while ago, and its nonce makes a double submit one registration
@@ -19,7 +20,6 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from wtforms import (
     BooleanField,
     EmailField,
-    Form,
     HiddenField,
     IntegerField,
     RadioField,
@@ -35,6 +35,7 @@ from ..services.events.registrations import (
     SCHOOL_MAX,
     RegistrationInput,
 )
+from .base import CheckedForm
 
 SALT = "kwis-job.registration-form"
 MAX_AGE_SECONDS = 4 * 3600
@@ -74,7 +75,7 @@ def _yes_no(value):
     return {"ja": True, "nein": False}.get(value)
 
 
-class RegistrationForm(Form):
+class RegistrationForm(CheckedForm):
     form_token = HiddenField()
     first_name = StringField(_l("Vorname"), render_kw={
         "autocomplete": "given-name", "maxlength": NAME_MAX, "required": True})

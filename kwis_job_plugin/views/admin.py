@@ -7,6 +7,7 @@ from datetime import date
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from ..config import FEATURE_KEYS, FEATURES
+from ..forms.region_theme import RegionThemeForm
 from ..i18n import gettext as _
 from ..models import EmployerProfile, Media, Region
 from ..models.host import get_customer
@@ -21,6 +22,7 @@ from ..services import (
     review,
 )
 from ..services.errors import EditConflict, NotFound, ValidationError
+from ..services.input_checks import without_forbidden_chars
 from . import access, context
 from .media import MEDIA_ID, image_response
 from .templating import make_blueprint
@@ -73,8 +75,11 @@ def region_theme_save(region_id: int):
         abort(404)
     upload = request.files.get("logo")
     logo = upload.read(media.MAX_UPLOAD_BYTES + 1) if upload and upload.filename else None
-    form = {key: request.form.get(key, "") for key in
+    checked = RegionThemeForm()
+    form = {key: without_forbidden_chars(request.form.get(key, "")) for key in
             ("theme_color", "theme_color_secondary", "logo_alt")}
+    if not checked.validate():
+        return _render_regions({region_id: checked.field_errors()}, {region_id: form}, 422)
     try:
         region_theme.update_theme(
             session, region,
@@ -92,7 +97,7 @@ def region_theme_save(region_id: int):
     return redirect(url_for(".region_list", _anchor=f"region-{region.id}-theme"))
 
 
-@bp.post("/regionen/<int:region_id>/funktionen/<feature>")
+@bp.post("/regionen/<int(max=2147483647):region_id>/funktionen/<string(maxlength=40):feature>")
 @access.admin
 def switch_feature(region_id: int, feature: str):
     session = context.db()

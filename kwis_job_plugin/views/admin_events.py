@@ -186,6 +186,8 @@ def _transition(event_id: int, action: str, form, do, done_message):
     session = context.db()
     if not form.validate():
         session.rollback()
+        if not _token_failed(form):  # a field refused by the input rule: the message is there
+            return _render_overview(event.id, confirm=action, confirm_form=form, status=422)
         return _render_overview(event.id, confirm=action, confirm_form=form, status=400,
                                 error=_("Das Formular ist abgelaufen. Bitte senden Sie es "
                                         "noch einmal."))
@@ -262,7 +264,7 @@ def message(event_id: int, audience: str):
     if not form.validate():
         session.rollback()
         return _render_overview(event.id, messages=_message_forms(**{audience: form}),
-                                status=400)
+                                status=400 if _token_failed(form) else 422)
     try:
         count = agency.send_message(session, event.id, AUDIENCE_SLUGS[audience],
                                     form.subject.data, form.text.data, _actor_id())
@@ -278,3 +280,9 @@ def message(event_id: int, audience: str):
         count,
     ))
     return redirect(url_for(".overview", event_id=event_id), 303)
+
+
+def _token_failed(form) -> bool:
+    """Whether the form failed on its CSRF token (400) rather than on a field (422)."""
+    token = getattr(form, "csrf_token", None)
+    return bool(token is not None and token.errors)

@@ -154,7 +154,7 @@ def _own_offer(offer_id: int):
         abort(404)
 
 
-@bp.route("/angebote/<int:offer_id>/bearbeiten", methods=["GET", "POST"])
+@bp.route("/angebote/<int(max=2147483647):offer_id>/bearbeiten", methods=["GET", "POST"])
 @access.company
 @access.feature("offers")
 def edit(offer_id: int):
@@ -192,7 +192,7 @@ def edit(offer_id: int):
     return redirect(url_for(".preview", offer_id=offer.id), 303)
 
 
-@bp.get("/angebote/<int:offer_id>")
+@bp.get("/angebote/<int(max=2147483647):offer_id>")
 @access.company
 @access.feature("offers")
 def preview(offer_id: int):
@@ -235,7 +235,7 @@ def _action(offer_id: int, run: Callable, done: Callable[[object], str], target:
     return redirect(url_for(".index"), 303)
 
 
-@bp.post("/angebote/<int:offer_id>/einreichen")
+@bp.post("/angebote/<int(max=2147483647):offer_id>/einreichen")
 @access.company
 @access.feature("offers")
 def submit(offer_id: int):
@@ -249,7 +249,7 @@ def submit(offer_id: int):
     return _action(offer_id, offers.submit_offer, done, "list")
 
 
-@bp.post("/angebote/<int:offer_id>/kopieren")
+@bp.post("/angebote/<int(max=2147483647):offer_id>/kopieren")
 @access.company
 @access.feature("offers")
 def duplicate(offer_id: int):
@@ -261,7 +261,7 @@ def duplicate(offer_id: int):
     )
 
 
-@bp.post("/angebote/<int:offer_id>/pausieren")
+@bp.post("/angebote/<int(max=2147483647):offer_id>/pausieren")
 @access.company
 @access.feature("offers")
 def pause(offer_id: int):
@@ -270,7 +270,7 @@ def pause(offer_id: int):
                                    "sehen.", title=title), None)
 
 
-@bp.post("/angebote/<int:offer_id>/fortsetzen")
+@bp.post("/angebote/<int(max=2147483647):offer_id>/fortsetzen")
 @access.company
 @access.feature("offers")
 def resume(offer_id: int):
@@ -278,7 +278,7 @@ def resume(offer_id: int):
                    lambda title: _("„%(title)s“ ist wieder aktiv.", title=title), None)
 
 
-@bp.post("/angebote/<int:offer_id>/archivieren")
+@bp.post("/angebote/<int(max=2147483647):offer_id>/archivieren")
 @access.company
 @access.feature("offers")
 def archive(offer_id: int):
@@ -286,7 +286,7 @@ def archive(offer_id: int):
                    lambda title: _("„%(title)s“ ist archiviert.", title=title), None)
 
 
-@bp.post("/angebote/<int:offer_id>/loeschen")
+@bp.post("/angebote/<int(max=2147483647):offer_id>/loeschen")
 @access.company
 @access.feature("offers")
 def delete(offer_id: int):
@@ -294,7 +294,7 @@ def delete(offer_id: int):
                    lambda title: _("Der Entwurf „%(title)s“ ist gelöscht.", title=title), "list")
 
 
-@bp.post("/angebote/<int:offer_id>/jaehrlich")
+@bp.post("/angebote/<int(max=2147483647):offer_id>/jaehrlich")
 @access.company
 @access.feature("offers")
 def make_yearly(offer_id: int):
@@ -304,7 +304,7 @@ def make_yearly(offer_id: int):
                    "preview")
 
 
-@bp.post("/angebote/<int:offer_id>/aktuell")
+@bp.post("/angebote/<int(max=2147483647):offer_id>/aktuell")
 @access.company
 @access.feature("offers")
 def confirm(offer_id: int):

@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..forms.registration import FormExpired, RegistrationForm, new_form_token, read_form_token
 from ..i18n import gettext as _
+from ..models import Slot
 from ..models.base import utcnow
 from ..services import event_pages, public_pages
 from ..services.errors import NotFound, ValidationError
@@ -240,6 +241,15 @@ def submit(slot_id: int):
     """Register: one short transaction under the slot's lock (``registrations.register``)."""
     found = _slot_page(slot_id)
     form = RegistrationForm(request.form)
+    if not form.check_input_rule():
+        # Checked before anything is looked up (the address is a parameter of the duplicate
+        # look-up, and PostgreSQL refuses NUL): the service's own messages win where it has one.
+        try:
+            registrations.check_input(form.to_input(), context.db().get(Slot, slot_id),
+                                      adults=registrations.for_adults(found[0].kind))
+        except ValidationError as exc:
+            form.show_errors(exc.errors)
+        return _render_form(found, form, status=422)
     try:
         nonce = read_form_token(form.form_token.data, slot_id)
     except FormExpired:
