@@ -126,6 +126,17 @@ def test_register_confirms_while_places_are_free_then_waitlists_then_full(sessio
     assert mails_to(session, "person4@schule.example") == [], "a full slot writes nothing"
 
 
+@pytest.mark.parametrize("address", ["a\x00b@schule.example", "a@schule.example\r\nBcc: x@y.z",
+                                     "\u202ea@schule.example", "kein-at-zeichen"])
+def test_a_bad_address_is_refused_before_anything_is_looked_up(session, ev, address):
+    """The service's own rule, not only the form's: PostgreSQL refuses NUL even in a lookup."""
+    with pytest.raises(ValidationError) as refused:
+        register(session, ev.slot, person(1, email=address))
+    assert set(refused.value.errors) == {"email"}
+    session.rollback()
+    assert statuses(session, ev.slot) == []
+
+
 def test_email_is_lower_cased_and_stored_once(session, ev):
     register(session, ev.slot, person(1, email="  Mixed.Case@Example.ORG "))
     assert statuses(session, ev.slot) == [("mixed.case@example.org", "confirmed")]

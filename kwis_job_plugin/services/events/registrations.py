@@ -483,6 +483,10 @@ def register(session: Session, slot_id: int, data: RegistrationInput, *, now: da
     inserts (registration, token, mail) and the stored count.
     """
     links = mails.required(links)
+    address_errors: dict[str, str] = {}
+    _email(address_errors, "email", data.email, required=True)
+    if address_errors:  # before the address is looked up (PostgreSQL refuses NUL in a query)
+        raise ValidationError(address_errors)
     slot = lock_slot(session, slot_id, unlocked=unlocked)
     found = situation(session, slot, nonce=nonce, email=normal_address(data.email))
     check_open(slot, found, now)
