@@ -1,5 +1,6 @@
 """The plug-in's own tables (prefixed ``kwis_job_``) and the read-only host mapping."""
 
+from .admin_scope import AdminScope, RegionAdmin
 from .alert import AlertSubscription
 from .audit import AuditEntry, DailyCounter
 from .base import Base, metadata
@@ -7,6 +8,7 @@ from .event import Event, EventParticipation, Registration, RegistrationToken, S
 from .geo import GeocodeCacheEntry
 from .host import customer_table, user_table
 from .invitation import Invitation
+from .legal import RegionLegal
 from .offer import Offer
 from .outbox import OutboxMail
 from .profile import EmployerProfile, Media
@@ -15,11 +17,10 @@ from .search import SearchChange, SearchDoc, SearchFacet
 from .taxonomy import Benefit, OccupationalField, OfferType, TargetGroup, TrainingOccupation
 
 __all__ = [
-    "AlertSubscription", "AuditEntry", "Base", "Benefit", "DailyCounter", "EmployerProfile",
-    "Event", "EventParticipation", "FeatureSwitch", "GeocodeCacheEntry", "Invitation", "Media",
-    "OccupationalField", "Offer", "OfferType", "OutboxMail", "Region", "RegionAgsPrefix",
-    "Registration", "RegistrationToken", "SearchChange", "SearchDoc", "SearchFacet", "Slot",
-    "TargetGroup",
-    "TrainingOccupation",
+    "AdminScope", "AlertSubscription", "AuditEntry", "Base", "Benefit", "DailyCounter",
+    "EmployerProfile", "Event", "EventParticipation", "FeatureSwitch", "GeocodeCacheEntry",
+    "Invitation", "Media", "OccupationalField", "Offer", "OfferType", "OutboxMail", "Region",
+    "RegionAdmin", "RegionAgsPrefix", "RegionLegal", "Registration", "RegistrationToken",
+    "SearchChange", "SearchDoc", "SearchFacet", "Slot", "TargetGroup", "TrainingOccupation",
     "customer_table", "metadata", "user_table",
 ]
