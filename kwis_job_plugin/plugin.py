@@ -58,6 +58,7 @@ def kwis_blueprints(app, host: HostContext) -> list[BlueprintSpec]:
         admin,
         admin_events,
         admin_mail,
+        admin_review,
         events_tab,
         media,
         offers_tab,
@@ -74,6 +75,7 @@ def kwis_blueprints(app, host: HostContext) -> list[BlueprintSpec]:
         BlueprintSpec(admin.bp, settings["KWIS_JOB_ADMIN_PREFIX"]),
         BlueprintSpec(admin_events.bp, settings["KWIS_JOB_ADMIN_PREFIX"]),
         BlueprintSpec(admin_mail.bp, settings["KWIS_JOB_ADMIN_PREFIX"]),
+        BlueprintSpec(admin_review.bp, settings["KWIS_JOB_ADMIN_PREFIX"]),
         BlueprintSpec(portal.bp, settings["KWIS_JOB_PUBLIC_PREFIX"]),
         BlueprintSpec(media.bp, settings["KWIS_JOB_PUBLIC_PREFIX"]),
         BlueprintSpec(registration.bp, settings["KWIS_JOB_PUBLIC_PREFIX"], csrf_exempt=True),
@@ -130,7 +132,7 @@ def kwis_admin_menu(user: HostUser) -> list[AdminMenuEntry]:
             50,
         ),
         AdminMenuEntry(
-            "kwis_job_review", _("KWIS.job: Prüfung"), "kwis_job_admin.review_queue", 51
+            "kwis_job_review", _("KWIS.job: Prüfung"), "kwis_job_admin_review.review_queue", 51
         ),
         AdminMenuEntry(
             "kwis_job_events",

@@ -15,6 +15,7 @@ EXPECTED_RULE = {
     "kwis_job_offers": "company",
     "kwis_job_events_tab": "company",
     "kwis_job_admin": "admin",
+    "kwis_job_admin_review": "admin",
     "kwis_job_admin_events": "admin",
     "kwis_job_admin_mail": "admin",
     "kwis_job_portal": "public",
