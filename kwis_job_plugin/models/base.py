@@ -60,6 +60,9 @@ class Publishable:
         ForeignKey("app_user.id", ondelete="SET NULL")
     )
     stale_notified_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Set when an unanswered reminder took the content off the portal (kept, not deleted);
+    # cleared when the company confirms or changes it (migration 0009).
+    stale_hidden_at: Mapped[datetime | None] = mapped_column(DateTime)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     @declared_attr.directive

@@ -41,6 +41,10 @@ class Region(Timestamps, Base):
     logo_height: Mapped[int | None] = mapped_column(Integer)
     logo_sha256: Mapped[str | None] = mapped_column(String(64))
     logo_alt: Mapped[str | None] = mapped_column(String(300))
+    # Days without a change after which a profile or offer gets its "still current?" reminder,
+    # and after as many again without an answer leaves the portal; None: the installation's
+    # ``KWIS_JOB_STALE_AFTER_DAYS`` (migration 0009).
+    stale_after_days: Mapped[int | None] = mapped_column(Integer)
 
     ags_prefixes: Mapped[list[RegionAgsPrefix]] = relationship(
         back_populates="region", cascade="all, delete-orphan", order_by="RegionAgsPrefix.prefix"
