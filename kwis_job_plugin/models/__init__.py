@@ -2,7 +2,7 @@
 
 from .admin_scope import AdminScope, RegionAdmin
 from .alert import AlertSubscription
-from .audit import AuditEntry, DailyCounter
+from .audit import AuditEntry, DailyCounter, IndicatorTarget
 from .base import Base, metadata
 from .event import Event, EventParticipation, Registration, RegistrationToken, Slot
 from .geo import GeocodeCacheEntry
@@ -19,8 +19,8 @@ from .taxonomy import Benefit, OccupationalField, OfferType, TargetGroup, Traini
 __all__ = [
     "AdminScope", "AlertSubscription", "AuditEntry", "Base", "Benefit", "DailyCounter",
     "EmployerProfile", "Event", "EventParticipation", "FeatureSwitch", "GeocodeCacheEntry",
-    "Invitation", "Media", "OccupationalField", "Offer", "OfferType", "OutboxMail", "Region",
-    "RegionAdmin", "RegionAgsPrefix", "RegionLegal", "Registration", "RegistrationToken",
-    "SearchChange", "SearchDoc", "SearchFacet", "Slot", "TargetGroup", "TrainingOccupation",
-    "customer_table", "metadata", "user_table",
+    "IndicatorTarget", "Invitation", "Media", "OccupationalField", "Offer", "OfferType",
+    "OutboxMail", "Region", "RegionAdmin", "RegionAgsPrefix", "RegionLegal", "Registration",
+    "RegistrationToken", "SearchChange", "SearchDoc", "SearchFacet", "Slot", "TargetGroup",
+    "TrainingOccupation", "customer_table", "metadata", "user_table",
 ]

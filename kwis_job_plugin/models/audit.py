@@ -1,4 +1,5 @@
-"""Audit log and the daily counters behind the success indicators (no personal data in either)."""
+"""Audit log, the daily counters behind the success indicators and their yearly targets (no
+personal data in any)."""
 
 from __future__ import annotations
 
@@ -40,3 +41,23 @@ class DailyCounter(Base):
     scope: Mapped[str] = mapped_column(String(60), default="")
     subject: Mapped[str] = mapped_column(String(60), default="")
     value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class IndicatorTarget(Base):
+    """A region's target for one success indicator in one year (e.g. 30 published employer
+    profiles with offers in the pilot's first year), editable on the indicators dashboard."""
+
+    __tablename__ = "kwis_job_indicator_target"
+    __table_args__ = (UniqueConstraint("region_id", "year", "metric"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    region_id: Mapped[int] = mapped_column(
+        ForeignKey("kwis_job_region.id", ondelete="CASCADE"), index=True
+    )
+    year: Mapped[int] = mapped_column(Integer)
+    metric: Mapped[str] = mapped_column(String(60))
+    target: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    updated_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("app_user.id", ondelete="SET NULL")
+    )
