@@ -32,6 +32,22 @@ FINGERPRINT_RE = re.compile(r'name="fassung" value="([0-9a-f]{64})"')
 FROM_PAGE = object()
 
 
+class Links:
+    """``review_mails.Links`` for service calls outside a request."""
+
+    def profile_tab(self) -> str:
+        return "https://wf.example/selfservice/job/profil"
+
+    def offer(self, offer_id: int) -> str:
+        return f"https://wf.example/selfservice/job/angebote/{offer_id}"
+
+    def review_queue(self) -> str:
+        return "https://wf.example/admin/job/pruefung"
+
+
+LINKS = Links()
+
+
 def item_url(kind: str, object_id: int) -> str:
     return f"{QUEUE}/{kind}/{object_id}"
 
@@ -296,7 +312,8 @@ def test_a_resubmission_committed_while_the_decision_waits_is_a_conflict(engine,
     def decide() -> None:
         with Session(engine) as desk:
             try:
-                review.approve(desk, "angebot", offer.id, world.admin.id, seen_version=seen)
+                review.approve(desk, "angebot", offer.id, world.admin.id, seen_version=seen,
+                               links=LINKS)
                 desk.commit()
                 outcome.append("approved")
             except EditConflict:
@@ -427,3 +444,118 @@ def test_the_fingerprint_follows_what_the_page_shows(session, world):
     profile.contact_phone = "03641 123456"
     assert review.fingerprint(profile) != first
     assert len(first) == review.FINGERPRINT_LENGTH
+
+
+# -- archived offers can be restored, never straight back online --------------------------------
+
+
+def _archived_offer(session, world, rule: str):
+    from kwis_job_plugin.services import offers
+
+    world.region.review_rule = rule
+    profile = ProfileFactory(customer=world.a.customer, region=world.region, status="published")
+    offer = OfferFactory(profile=profile, title="Ferienjob im Lager", type_key="ferienjob",
+                         status="published")
+    session.flush()
+    offers.archive_offer(session, world.a.customer.id, offer.id, world.a.id)
+    session.commit()
+    return offer
+
+
+@pytest.mark.parametrize("rule", ["every_change", "first_publication", "none"])
+def test_a_restored_offer_is_an_unpublished_draft_and_goes_through_the_rule(
+    client, world, session, rule
+):
+    offer = _archived_offer(session, world, rule)
+    login(client, world.a.email, world.password)
+    listing = client.get(OFFERS).get_data(as_text=True)
+    button = re.search(
+        rf'action="{OFFERS}/{offer.id}/wiederherstellen">(.*?)</form>', listing, re.S)
+    assert button and "Wiederherstellen<span" in button.group(1)
+    version = re.search(r'name="version" value="(\d+)"', button.group(1)).group(1)
+
+    response = client.post(f"{OFFERS}/{offer.id}/wiederherstellen", data={
+        "csrf_token": csrf_token(listing), "version": version})
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"{OFFERS}/{offer.id}")
+    session.expire_all()
+    restored = session.get(Offer, offer.id)
+    assert (restored.status, restored.published_snapshot) == ("draft", None)
+    assert not publication.is_public(restored)
+    assert client.get("/jobs/suche?q=Lager").get_data(as_text=True).count(
+        "Ferienjob im Lager") == 0
+    assert session.scalars(select(AuditEntry).where(
+        AuditEntry.action == "offer.restored", AuditEntry.object_id == offer.id)).one()
+
+    preview = client.get(f"{OFFERS}/{offer.id}").get_data(as_text=True)
+    label = "Veröffentlichen" if rule == "none" else "Zur Prüfung einreichen"
+    assert f"{label}<span" in preview, "a restored offer counts as new under the rule"
+    _company_submits(client, offer.id)
+    session.expire_all()
+    expected = "published" if rule == "none" else "in_review"
+    assert session.get(Offer, offer.id).status == expected
+
+
+def test_restoring_with_an_old_version_or_twice_changes_nothing(client, world, session):
+    offer = _archived_offer(session, world, "every_change")
+    login(client, world.a.email, world.password)
+    listing = client.get(OFFERS).get_data(as_text=True)
+    token = csrf_token(listing)
+    stale = client.post(f"{OFFERS}/{offer.id}/wiederherstellen",
+                        data={"csrf_token": token, "version": str(offer.version - 1)})
+    assert stale.status_code == 409
+    assert "inzwischen geändert" in stale.get_data(as_text=True)
+    for bad in ("", "x", "\x00", "9" * 40):
+        response = client.post(f"{OFFERS}/{offer.id}/wiederherstellen",
+                               data={"csrf_token": token, "version": bad})
+        assert response.status_code == 409
+    assert _state(session, Offer, offer.id)[0] == "archived"
+
+    ok = client.post(f"{OFFERS}/{offer.id}/wiederherstellen",
+                     data={"csrf_token": token, "version": str(offer.version)})
+    assert ok.status_code == 303
+    session.expire_all()
+    current = session.get(Offer, offer.id)
+    again = client.post(f"{OFFERS}/{offer.id}/wiederherstellen",
+                        data={"csrf_token": token, "version": str(current.version)})
+    assert again.status_code == 422
+    assert "Nur archivierte Angebote können wiederhergestellt werden." in again.get_data(
+        as_text=True)
+
+    other = client.application.test_client()
+    login(other, world.b.email, world.password)
+    foreign = other.post(f"{OFFERS}/{offer.id}/wiederherstellen", data={
+        "csrf_token": csrf_token(other.get(OFFERS).data), "version": str(current.version)})
+    assert foreign.status_code == 404
+
+
+def test_a_region_admin_gets_404_for_another_regions_item_and_picture(client, world, session):
+    from kwis_job_plugin.demo.factories import AdminFactory, RegionFactory
+    from kwis_job_plugin.models import AdminScope, RegionAdmin
+
+    profile, offer = _submitted(session, world)
+    photo = media.add_image(session, profile, media.PHOTO, media.process_image(_png(), "photo"),
+                            "Das Team")
+    weimar = RegionFactory(slug="weimarer-land", name="Weimarer Land", prefixes=["16071"])
+    other = AdminFactory(email="admin@weimarer-land.example")
+    session.flush()
+    session.add(AdminScope(user_id=other.id, all_regions=False))
+    session.add(RegionAdmin(user_id=other.id, region_id=weimar.id))
+    session.commit()
+    before = _state(session, Offer, offer.id)
+
+    login(client, other.email, world.password)
+    assert client.get(item_url("profil", profile.id)).status_code == 404
+    assert client.get(item_url("angebot", offer.id)).status_code == 404
+    assert client.get(f"{QUEUE}/bilder/{photo.id}").status_code == 404
+    token = csrf_token(client.get(FORM_PAGE).data)
+    for decision in ("freigeben", "zurueckgeben"):
+        response = client.post(f"{item_url('angebot', offer.id)}/{decision}", data={
+            "csrf_token": token, "fassung": review.fingerprint(offer), "comment": "Nein."})
+        assert response.status_code == 404
+    assert _state(session, Offer, offer.id) == before
+
+    session.add(RegionAdmin(user_id=other.id, region_id=world.region.id))
+    session.commit()
+    assert client.get(item_url("angebot", offer.id)).status_code == 200
+    assert client.get(f"{QUEUE}/bilder/{photo.id}").status_code == 200
