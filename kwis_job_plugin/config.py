@@ -18,10 +18,18 @@ FEATURES: tuple[Feature, ...] = (
     Feature(
         "events", _l("Veranstaltungen"), _l("Messen, Tage der offenen Betriebe, Besuchstermine")
     ),
+    Feature(
+        "api",
+        _l("Offene Schnittstelle (API)"),
+        _l("Angebote, Betriebe und Veranstaltungen des Portals als JSON unter /jobs/api/v1/"),
+        # Off until the agency decides: partners may copy what the API serves.
+        default_enabled=False,
+    ),
 )
-"""Only what is built: a switch shown as "Eingeschaltet" must do something. Alerts, the API with
-feeds and the widget (``alerts``, ``api``, ``embed``) are declared with the release that builds
-them (issue 11)."""
+"""Only what is built: a switch shown as "Eingeschaltet" must do something. Alerts, the feeds
+and the widget (``alerts``, ``embed``) are declared with the release that builds them (issue
+11); ``api`` serves /jobs/api/v1/ (views/api.py) and is off by default, unlike the others: it
+publishes the portal's content for other sites to copy, which the agency should choose."""
 FEATURE_KEYS = frozenset(f.key for f in FEATURES)
 
 VIDEO_HOSTS = ("youtube.com", "www.youtube.com", "youtu.be", "vimeo.com", "player.vimeo.com")
@@ -65,8 +73,17 @@ SETTINGS_DEFAULTS = {
     "KWIS_JOB_RATELIMIT_PER_CLIENT": "30 per minute; 300 per hour",
     "KWIS_JOB_RATELIMIT_PER_ADDRESS": "10 per hour",
     "KWIS_JOB_RATELIMIT_STORAGE_URL": None,
+    # Rate limit of the JSON API's GETs (views/api.py), per client IP, in the same store.
+    "KWIS_JOB_RATELIMIT_API": "120 per minute; 3000 per hour",
+    # How many days the web server keeps its access logs (IP addresses): set by the host's IT,
+    # stated in the portal's privacy notice (services/privacy_notice.py).
+    "KWIS_JOB_SERVER_LOG_DAYS": 7,
     # Test-only: True switches the slot lock off, so the race tests can show overbooking.
     "KWIS_JOB_TEST_UNLOCKED_SLOTS": False,
+    # Page views of company and offer pages are counted in each process and written as one
+    # batch when the oldest is this old or this many counters wait (services/page_views.py).
+    "KWIS_JOB_PAGE_VIEWS_FLUSH_SECONDS": 60.0,
+    "KWIS_JOB_PAGE_VIEWS_FLUSH_ENTRIES": 500,
 }
 
 VERSION_TABLE = "kwis_job_alembic_version"

@@ -25,7 +25,7 @@ from markupsafe import escape
 
 from . import config, i18n
 from .i18n import gettext as _
-from .services import features, host_sync, regions
+from .services import admin_scope, features, host_sync, regions
 from .views.context import EXTENSION_KEY, PluginState, request_locale
 
 
@@ -46,25 +46,37 @@ def _configure_registration(app) -> None:
     signed token instead of the session CSRF token: ``csrf_exempt`` in ``kwis_blueprints``).
     Mail links and the test-only ``KWIS_JOB_TEST_UNLOCKED_SLOTS`` are passed by the views per
     call, not installed here: several apps in one process must not affect each other."""
-    from .views import ratelimit
+    from .views import accessibility_feedback, ratelimit, still_current
+    from .views import api as api_views
     from .views import registration as registration_views
 
-    ratelimit.init_app(app, registration_views.bp)
+    ratelimit.init_app(app, registration_views.bp, accessibility_feedback.bp, still_current.bp,
+                       reads=(api_views.bp,))
 
 
 @hookimpl
 def kwis_blueprints(app, host: HostContext) -> list[BlueprintSpec]:
     from .views import (
+        accessibility,
+        accessibility_feedback,
         admin,
+        admin_admins,
+        admin_audit,
         admin_events,
+        admin_indicators,
+        admin_legal,
         admin_mail,
+        admin_on_behalf,
         admin_review,
+        api,
         events_tab,
+        legal_pages,
         media,
         offers_tab,
         portal,
         profile_tab,
         registration,
+        still_current,
     )
 
     settings = app.config
@@ -76,9 +88,23 @@ def kwis_blueprints(app, host: HostContext) -> list[BlueprintSpec]:
         BlueprintSpec(admin_events.bp, settings["KWIS_JOB_ADMIN_PREFIX"]),
         BlueprintSpec(admin_mail.bp, settings["KWIS_JOB_ADMIN_PREFIX"]),
         BlueprintSpec(admin_review.bp, settings["KWIS_JOB_ADMIN_PREFIX"]),
+        BlueprintSpec(admin_legal.bp, settings["KWIS_JOB_ADMIN_PREFIX"]),
+        BlueprintSpec(admin_admins.bp, settings["KWIS_JOB_ADMIN_PREFIX"]),
+        BlueprintSpec(admin_audit.bp, settings["KWIS_JOB_ADMIN_PREFIX"]),
+        BlueprintSpec(admin_on_behalf.bp, settings["KWIS_JOB_ADMIN_PREFIX"]),
+        BlueprintSpec(admin_indicators.bp, settings["KWIS_JOB_ADMIN_PREFIX"]),
         BlueprintSpec(portal.bp, settings["KWIS_JOB_PUBLIC_PREFIX"]),
         BlueprintSpec(media.bp, settings["KWIS_JOB_PUBLIC_PREFIX"]),
         BlueprintSpec(registration.bp, settings["KWIS_JOB_PUBLIC_PREFIX"], csrf_exempt=True),
+        BlueprintSpec(accessibility.bp, settings["KWIS_JOB_PUBLIC_PREFIX"]),
+        BlueprintSpec(legal_pages.bp, settings["KWIS_JOB_PUBLIC_PREFIX"]),
+        BlueprintSpec(
+            accessibility_feedback.bp, settings["KWIS_JOB_PUBLIC_PREFIX"], csrf_exempt=True
+        ),
+        # The reminder's one-click link: no login, no cookie; the signed token protects it.
+        BlueprintSpec(still_current.bp, settings["KWIS_JOB_PUBLIC_PREFIX"], csrf_exempt=True),
+        # The read-only JSON API (/jobs/api/v1/): GET only, no cookie, CORS *.
+        BlueprintSpec(api.bp, settings["KWIS_JOB_PUBLIC_PREFIX"]),
     ]
 
 
@@ -143,10 +169,32 @@ def kwis_admin_menu(user: HostUser) -> list[AdminMenuEntry]:
         AdminMenuEntry(
             "kwis_job_mail", _("KWIS.job: E-Mail-Versand"), "kwis_job_admin_mail.index", 53
         ),
+        AdminMenuEntry(
+            "kwis_job_indicators", _("KWIS.job: Kennzahlen"), "kwis_job_admin_indicators.index", 55
+        ),
+        AdminMenuEntry(
+            "kwis_job_audit", _("KWIS.job: Änderungsprotokoll"), "kwis_job_admin_audit.index", 58
+        ),
+        AdminMenuEntry(
+            "kwis_job_on_behalf", _("KWIS.job: Für einen Betrieb bearbeiten"),
+            "kwis_job_admin_on_behalf.index", 59,
+        ),
+        *_global_admin_menu(user),
     ]
 
 
-STYLESHEETS = ("selfservice.css", "kj-profile.css", "kj-offers.css", "kj-events-tab.css")
+def _global_admin_menu(user: HostUser) -> list[AdminMenuEntry]:
+    """Entries only global admins see (region admins get 404 on these pages anyway)."""
+    session = current_app.extensions[EXTENSION_KEY].host.get_session()
+    if admin_scope.manageable_region_ids(session, user.id) is not None:
+        return []
+    return [AdminMenuEntry(
+        "kwis_job_admins", _("KWIS.job: Zuständigkeiten"), "kwis_job_admin_admins.index", 59
+    )]
+
+
+STYLESHEETS = ("selfservice.css", "kj-profile.css", "kj-offers.css", "kj-events-tab.css",
+               "kj-indicators.css", "kj-on-behalf.css")
 
 
 @hookimpl

@@ -18,9 +18,19 @@ EXPECTED_RULE = {
     "kwis_job_admin_review": "admin",
     "kwis_job_admin_events": "admin",
     "kwis_job_admin_mail": "admin",
+    "kwis_job_admin_legal": "admin",
+    "kwis_job_admin_admins": "admin",
+    "kwis_job_admin_audit": "admin",
+    "kwis_job_admin_on_behalf": "admin",
+    "kwis_job_admin_indicators": "admin",
     "kwis_job_portal": "public",
     "kwis_job_media": "public",
     "kwis_job_registration": "public",
+    "kwis_job_legal": "public",
+    "kwis_job_accessibility": "public",
+    "kwis_job_accessibility_feedback": "public",
+    "kwis_job_still_current": "public",
+    "kwis_job_api": "public",
 }
 PLUGIN_BLUEPRINTS = tuple(EXPECTED_RULE)
 

@@ -157,8 +157,11 @@ def test_good_input_makes_a_draft_with_clean_description_and_an_audit_entry(sess
         "<p>Betriebe öffnen ihre Türen.</p><p>Kommen Sie vorbei!</p>")
     assert saved.at_companies and saved.venue is None
     entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "event.created"))
-    assert (entry.object_id, entry.actor_user_id, entry.details) == (
-        event.id, world.admin.id, {"kind": "open_companies"})
+    assert (entry.object_id, entry.actor_user_id, entry.details["kind"]) == (
+        event.id, world.admin.id, "open_companies")
+    assert {"title", "description_html", "starts_on"} <= set(entry.details["fields"])
+    assert "title" not in entry.details["after"]  # free text: only the field name (audit.py)
+    assert entry.details["after"]["region_id"] == world.region.id
     typed = agency.form_values(saved)["description"]
     assert typed == "Betriebe öffnen ihre Türen.\n\nKommen Sie vorbei!"
 
@@ -421,7 +424,9 @@ def test_cancelling_cancels_every_registration_and_mails_people_and_companies(se
     people_mails = {m.to_addr for m in mails if m.kind != "event.cancelled.company"}
     assert people_mails == {"kim@schule.example", "lea@schule.example", "tom@schule.example"}
     entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "event.cancelled"))
-    assert entry.details == {"registrations": 4, "companies": 2}
+    assert entry.details == {"registrations": 4, "companies": 2, "fields": ["status"],
+                             "before": {"status": "published"},
+                             "after": {"status": "cancelled"}}
     assert "@" not in str(entry.details)
 
 

@@ -74,7 +74,9 @@ def test_admin_switches_a_feature_with_csrf_and_it_is_audited(client, world, ses
     assert "„Angebote“ ist in Stadt Jena jetzt ausgeschaltet." in page
     assert not features.is_enabled(session, "offers", world.region.id)
     entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "feature.disabled"))
-    assert entry.details == {"feature": "offers"} and entry.actor_user_id == world.admin.id
+    assert entry.details == {"feature": "offers", "fields": ["offers"],
+                             "before": {"offers": True}, "after": {"offers": False}}
+    assert entry.actor_user_id == world.admin.id
 
 
 def test_a_switch_without_csrf_token_changes_nothing(client, world, session):

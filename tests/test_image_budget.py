@@ -14,9 +14,9 @@ import time
 import pytest
 from PIL import ExifTags, Image
 from sqlalchemy import func, select
-from support.web import login
+from support.web import csrf_token, login
 
-from kwis_job_plugin.models import Media
+from kwis_job_plugin.models import Media, Region
 from kwis_job_plugin.services import media, profile_input, profiles
 from kwis_job_plugin.services.errors import ValidationError
 from tests.test_profile_media import png_claiming
@@ -226,3 +226,99 @@ def test_the_message_stands_at_the_upload_field_of_the_form(client, session, wor
             'zu groß. Bitte laden Sie ein Bild mit höchstens 40 Megapixeln hoch.') in page
     assert session.scalar(select(func.count()).select_from(Media)) == 0
     assert profile_of(session, world.a) is None
+
+
+# --- real photos arrive (issue 9: 24-36 MP photos are 8-15 MB; the limit was 5 MB) -------------
+
+
+def camera_jpeg(megapixels: int, *, grain: int = 64, blend: float = 0.35,
+                quality: int = 95) -> bytes:
+    """A 3:2 photo as a camera writes it at "fine" quality: fine grain over shapes, so the file
+    is as large as a real one of that size (24 MP: about 15 MB)."""
+    height = round((megapixels * 1_000_000 / 1.5) ** 0.5)
+    width = round(height * 1.5)
+    image = Image.merge("RGB", (
+        Image.linear_gradient("L").resize((width, height)),
+        Image.linear_gradient("L").rotate(90).resize((width, height)),
+        Image.radial_gradient("L").resize((width, height)),
+    ))
+    image = Image.blend(image, Image.effect_noise((width, height), grain).convert("RGB"), blend)
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=quality)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def photo_15_mb() -> bytes:
+    raw = camera_jpeg(24)
+    assert 14_000_000 < len(raw) <= media.MAX_UPLOAD_BYTES, len(raw)
+    return raw
+
+
+def test_a_real_24_megapixel_photo_of_15_mb_is_accepted(photo_15_mb):
+    result = media.process_image(photo_15_mb, media.PHOTO, "new_photo_1")
+    assert (result.width, result.height) == (1600, 1067)
+    assert result.content_type == "image/jpeg"
+
+
+def test_a_15_mb_photo_arrives_through_the_profile_form(client, session, world, photo_15_mb):
+    login(client, world.a.email, world.password)
+    response = post(client, {"new_photo_1_alt": "Unsere Werkstatt"},
+                    files={"new_photo_1": (photo_15_mb, "IMG_4711.JPG")})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    [stored] = session.scalars(select(Media)).all()
+    assert (stored.width, stored.height) == (1600, 1067) and stored.alt_text == "Unsere Werkstatt"
+
+
+def test_a_60_mb_file_gets_the_message_at_its_field_and_nothing_is_stored(client, session,
+                                                                          world):
+    """Within the form's body limit (every picture slot may carry a full photo), a single file
+    beyond the per-file limit is refused at its own field (422), not with a bare 413."""
+    from kwis_job_plugin.views.profile_tab import MAX_REQUEST_BYTES
+
+    body = b"\xff\xd8\xff" + b"\0" * (60 * 1024 * 1024)
+    assert len(body) < MAX_REQUEST_BYTES
+    login(client, world.a.email, world.password)
+    response = post(client, {"new_photo_1_alt": "Riesig"},
+                    files={"new_photo_1": (body, "riesig.jpg")})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert ('<p class="kj-field-error" id="new_photo_1-error">Die Datei ist zu groß: höchstens '
+            '20 MB.') in page
+    assert session.scalar(select(func.count()).select_from(Media)) == 0
+    assert profile_of(session, world.a) is None
+
+
+def test_a_body_beyond_the_form_limit_gets_the_german_form_back(client, session, world):
+    from kwis_job_plugin.views.profile_tab import MAX_REQUEST_BYTES
+
+    login(client, world.a.email, world.password)
+    response = post(client, {}, files={"logo": (b"\0" * (MAX_REQUEST_BYTES + 1), "x.png")})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 413
+    assert '<html lang="de"' in page and "zusammen zu groß" in page
+    assert f"höchstens {MAX_REQUEST_BYTES // (1024 * 1024)} MB" in page
+    assert profile_of(session, world.a) is None
+
+
+def test_the_region_logo_form_takes_a_photo_and_refuses_60_mb_in_german(client, session,
+                                                                         world, photo_15_mb):
+    from kwis_job_plugin.views.admin import THEME_MAX_REQUEST_BYTES
+
+    assert len(photo_15_mb) < THEME_MAX_REQUEST_BYTES
+    login(client, world.admin.email, world.password)
+    url = f"/admin/job/regionen/{world.region.id}/darstellung"
+
+    def send(logo: bytes):
+        page = client.get("/admin/job/regionen").get_data(as_text=True)
+        return client.post(url, content_type="multipart/form-data", data={
+            "csrf_token": csrf_token(page), "theme_color": "#0B4F8A",
+            "logo_alt": "Wirtschaftsförderung Jena", "logo": (io.BytesIO(logo), "logo.jpg")})
+
+    assert send(photo_15_mb).status_code == 302
+    session.expire_all()
+    assert session.get(Region, world.region.id).logo_width == 600  # re-encoded, small
+    response = send(b"\xff\xd8\xff" + b"\0" * (60 * 1024 * 1024))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 413
+    assert '<html lang="de"' in page and "zu groß" in page and "Traceback" not in page

@@ -5,9 +5,12 @@ What it walks: every rule of ``app.url_map`` whose endpoint belongs to the plug-
 (``kwis_job*``) or the reference host (``auth``, ``selfservice``, ``admin``, ``demo_mail``).
 For each rule and method it sends
 
-- the route with real ids from a small world (regions, two companies with profiles and offers,
-  an event with a slot and registrations, a queued mail, an admin) and hostile GET parameters:
-  every name the page's forms use plus ``seite``, ``q``, ``next``, ``zurueck``;
+- the route with real ids from a small world (``fuzz_world``: companies with profiles and
+  offers in every state that has buttons, events with a slot, a registration and a fair stand, a
+  failed mail, an admin) and hostile GET parameters: every name the page's forms use plus
+  ``seite``, ``q``, ``next``, ``zurueck``; every GET page of the identity's area must answer as
+  a page does with real ids (``_pages_without_real_ids``), so no route goes unfuzzed because
+  the world lacks its object;
 - the route with each route parameter replaced by each hostile value (GET and POST, the POST
   with a valid CSRF token so the request reaches the routing and the view);
 - every POST form found on the pages (session CSRF token, or the public registration form's
@@ -24,8 +27,10 @@ What must hold:
 - a hostile route parameter is refused (400/403/404/405, or a redirect to the login);
 - a form field with NUL, U+202E or 100 kB, or CR/LF in a one-line field, is refused
   (400/403/404/405/409/413/422; the message at the field is checked by the modules' own tests);
-- a hostile query parameter may be ignored or answered with a note (the portal's filters do
-  that on purpose), but NUL and U+202E are never shown back unchanged;
+- a query parameter with NUL, U+202E, CR/LF or 100 kB is refused by every plug-in route
+  (400), except on the portal's search, which drops it with a note (its rule: a note, never an
+  error); the reference host's own routes may ignore it; NUL and U+202E are never shown back
+  unchanged;
 - a refused request changes nothing in the database: every table of the host and the plug-in
   is compared (row count and a hash of all rows) before and after each request. No table is
   exempt: rate-limit counters live in memory, the outbox and the audit log are written only
@@ -43,6 +48,7 @@ sent with hostile route parameters only, since with valid ids they would legitim
 from __future__ import annotations
 
 import hashlib
+import io
 from datetime import date, datetime, timedelta
 from html.parser import HTMLParser
 from types import SimpleNamespace
@@ -51,25 +57,31 @@ from urllib.parse import quote, urlencode, urlsplit
 import pytest
 from kwis_hooks.refhost import create_app
 from kwis_hooks.refhost.models import HostBase
-from sqlalchemy import select, text
+from PIL import Image
+from sqlalchemy import func, select, text, update
 from support.web import csrf_token, login
 from werkzeug.routing import IntegerConverter
 
 from kwis_job_plugin.demo import factories
 from kwis_job_plugin.models import (
+    EmployerProfile,
     Event,
     EventParticipation,
     OccupationalField,
+    Offer,
     Registration,
     Slot,
     TargetGroup,
     metadata,
 )
+from kwis_job_plugin.models.base import utcnow
 from kwis_job_plugin.models.host import is_own_table
-from kwis_job_plugin.services import features, publication
+from kwis_job_plugin.services import features, media, publication, region_theme, search_index
+from kwis_job_plugin.services.events import tokens
 from kwis_job_plugin.services.input_checks import DB_INT_MAX
 from kwis_job_plugin.services.mail import outbox
 from kwis_job_plugin.services.snapshots import offer_snapshot, profile_snapshot
+from kwis_job_plugin.views.request_input import NOTED_ENDPOINTS
 
 HOST_BLUEPRINTS = ("auth", "selfservice", "admin", "demo_mail")
 HUGE = "x" * 100_000
@@ -106,22 +118,48 @@ def _at(day: date, hour: int) -> datetime:
     return datetime.combine(day, datetime.min.time()).replace(hour=hour)
 
 
+def _png(size=(120, 80)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, (11, 79, 138)).save(out, format="PNG")
+    return out.getvalue()
+
+
 @pytest.fixture
 def fuzz_world(session, world):
-    """Everything a route with an id can point at, owned by company A where ownership matters."""
+    """Everything a route with an id can point at, owned by company A where ownership matters,
+    and A's things in every state that has buttons of its own: offers draft, published,
+    paused, archived, stale and past (submit, delete, pause, resume, restore, confirm, make
+    yearly, copy, archive), a stale public profile with a logo, an open-companies week with a
+    slot and a registration, a fair with A's stand, a failed mail (the retry button)."""
     features.set_enabled(session, world.region.id, "events", True, None)
-    alpha = factories.ProfileFactory(customer=world.a.customer, region=world.region,
-                                     status="published")
+    alpha = factories.ProfileFactory(customer=world.a.customer, region=world.region)
     beta = factories.ProfileFactory(customer=world.b.customer, region=world.region,
                                     status="published")
+    session.flush()
+    logo = media.add_image(session, alpha, media.LOGO, media.process_image(_png(), media.LOGO),
+                           "Logo von Optik Alpha")
+    alpha.status, alpha.published_at = "published", utcnow()
+    alpha.published_snapshot = profile_snapshot(alpha)  # with the logo: public at /jobs/medien/
+    region_theme.update_theme(session, world.region, theme_color="#0B4F8A",
+                              theme_color_secondary=None, logo=_png(), logo_alt="Stadt Jena")
     offer = factories.OfferFactory(profile=alpha, status="published", title="Ferienjob Alpha",
                                    apply_contact="Frau Alpha",
                                    target_groups=list(session.scalars(select(TargetGroup))))
+    draft = factories.OfferFactory(profile=alpha, title="Entwurf Alpha")
+    paused = factories.OfferFactory(profile=alpha, status="published", title="Pause Alpha")
+    archived = factories.OfferFactory(profile=alpha, status="published", title="Archiv Alpha")
+    stale = factories.OfferFactory(profile=alpha, status="published", title="Alt Alpha")
+    past = factories.OfferFactory(profile=alpha, title="Vorbei Alpha", time_mode="range",
+                                  start_date=date.today() - timedelta(days=60),
+                                  end_date=date.today() - timedelta(days=50))
     beta_offer = factories.OfferFactory(profile=beta, title="Praktikum Beta",
                                         type_key="ferienjob")
     session.flush()
+    paused.status, archived.status = "paused", "archived"
     publication.submit(session, beta, world.region, profile_snapshot, world.b.id)
     publication.submit(session, beta_offer, world.region, offer_snapshot, world.b.id)
+    for item in (alpha, offer, paused, stale):
+        search_index.refresh(session, item)
     day = date.today() + timedelta(days=10)
     event = Event(region_id=world.region.id, kind="open_companies", status="published",
                   slug="woche", title="Woche der offenen Betriebe", starts_on=day,
@@ -134,25 +172,55 @@ def fuzz_world(session, world):
                 field_ids=[field.id], place="Halle 2")
     registration = Registration(slot=slot, status="confirmed", first_name="Erste",
                                 last_name="Person", email="erste@example.org")
-    session.add_all([event, part, slot, registration])
+    fair = Event(region_id=world.region.id, kind="fair", status="published", slug="messe",
+                 title="Ausbildungsmesse Jena", starts_on=day + timedelta(days=7),
+                 ends_on=day + timedelta(days=7), venue="Sparkassen-Arena")
+    stand = EventParticipation(event=fair, profile=alpha, stand_info="Brillen selbst bauen",
+                               stand_people="Frau Alpha, zwei Auszubildende")
+    draft_event = Event(region_id=world.region.id, kind="info_day", status="draft",
+                        slug="infotag", title="Infotag Ausbildung", starts_on=day,
+                        ends_on=day, venue="Rathaus Jena")
+    over = Event(region_id=world.region.id, kind="info_day", status="published", slug="vorbei",
+                 title="Infotag im Frühjahr", starts_on=date.today() - timedelta(days=20),
+                 ends_on=date.today() - timedelta(days=20), venue="Rathaus Jena")
+    session.add_all([event, part, slot, registration, fair, stand, draft_event, over])
     session.flush()
+    cancel_token = tokens.issue(session, registration, "cancel",
+                                expires_at=_at(day + timedelta(days=1), 23))
     mail = outbox.queue(session, to="erste@example.org", subject="Anmeldung", text="Hallo",
                         kind="registration", region_id=world.region.id)
+    mail.status, mail.attempts, mail.last_error = "failed", 12, "550 Postfach unbekannt"
+    session.commit()
+    long_ago = utcnow() - timedelta(days=400)
+    session.execute(update(Offer).where(Offer.id == stale.id).values(updated_at=long_ago))
+    session.execute(update(EmployerProfile).where(EmployerProfile.id == alpha.id)
+                    .values(updated_at=long_ago))
     session.commit()
     ids = {
         "offer_id": offer.id, "object_id": alpha.id, "kind": "profil", "decision": "freigeben",
-        "media_id": 1, "region_id": world.region.id, "feature": "events",
+        "media_id": logo.id, "region_id": world.region.id, "feature": "events",
         "event_id": event.id, "slot_id": slot.id, "participation_id": part.id,
-        "registration_id": registration.id, "mail_id": getattr(mail, "id", 1),
-        "audience": "angemeldete", "token": "k" * 43, "filename": "portal.css", "name": "a",
+        "registration_id": registration.id, "mail_id": mail.id,
+        "audience": "angemeldete", "token": cancel_token, "filename": "portal.css", "name": "a",
     }
     slugs = {"kwis_job_portal.company": alpha.slug, "kwis_job_portal.offer": offer.slug,
              "kwis_job_portal.region_logo": world.region.slug,
              "kwis_job_portal.region_stylesheet": world.region.slug}
-    review_pages = [f"/admin/job/pruefung/profil/{beta.id}",
-                    f"/admin/job/pruefung/angebot/{beta_offer.id}"]
+    extra_pages = [
+        f"/admin/job/pruefung/profil/{beta.id}",
+        f"/admin/job/pruefung/angebot/{beta_offer.id}",
+        f"/admin/job/veranstaltungen/{fair.id}",
+        f"/admin/job/veranstaltungen/{draft_event.id}/veroeffentlichen",
+        f"/admin/job/veranstaltungen/{over.id}/archivieren",
+        f"/selfservice/job/angebote/{past.id}",  # "Jedes Jahr wiederholen"
+        f"/selfservice/job/angebote/{archived.id}",
+        f"/selfservice/job/veranstaltungen/teilnahme/{stand.id}",
+        f"/selfservice/job/veranstaltungen/teilnahme/{stand.id}/stand",
+    ]
     return SimpleNamespace(world=world, ids=ids, slugs=slugs, event_slug=event.slug,
-                           extra_pages=review_pages)
+                           extra_pages=extra_pages,
+                           offers={"draft": draft, "paused": paused, "archived": archived,
+                                   "stale": stale, "past": past, "published": offer})
 
 
 # --- the database snapshot ------------------------------------------------------------------
@@ -301,6 +369,8 @@ class Fuzzer:
         self.forms: list[tuple] = []
         self.statuses: dict[int, int] = {}
         self.accepted_forms: list[str] = []
+        self.pages: dict[str, int] = {}
+        """Status of each GET route (by endpoint) and extra page (by path) with real ids."""
 
     def send(self, method, url, *, data=None, label, must_refuse, echo=None):
         where = f"[{self.identity}] {method} {url[:120]} ({label})"
@@ -370,6 +440,7 @@ def _fuzz(app, engine, fw, identity) -> Fuzzer:
         if url is None or "GET" not in methods:
             continue
         page = fuzzer.client.get(url)
+        fuzzer.pages[rule.endpoint] = page.status_code
         if page.status_code != 200 or not page.mimetype.startswith("text/html"):
             names = set()
             found = []
@@ -380,14 +451,18 @@ def _fuzz(app, engine, fw, identity) -> Fuzzer:
             if form["method"] == "post":
                 form["page"] = url
                 forms.setdefault((form["action"], tuple(form["names"])), form)
-        # hostile query parameters
+        # hostile query parameters: refused by the plug-in's routes (400), except on the
+        # portal's search, which drops them with a note (``views/request_input.py``)
+        strict = rule.endpoint.startswith("kwis_job") and rule.endpoint not in NOTED_ENDPOINTS
         for name in sorted(names | set(COMMON_QUERY_NAMES)):
             for label, value in HOSTILE_FIELD_VALUES.items():
                 fuzzer.send("GET", f"{url}?{urlencode({name: value})}", label=f"?{name}={label}",
-                            must_refuse=False, echo=value if label in ("nul", "rlo") else None)
+                            must_refuse=strict and label in MUST_REFUSE,
+                            echo=value if label in ("nul", "rlo") else None)
 
     for url in fw.extra_pages:
         page = fuzzer.client.get(url)
+        fuzzer.pages[url] = page.status_code
         if page.status_code == 200:
             for form in page_forms(page.get_data(as_text=True), url):
                 form["page"] = url
@@ -441,6 +516,38 @@ def _multidict(pairs):
     return MultiDict(pairs)
 
 
+OWN_AREA = {
+    "anonymous": ("kwis_job_portal", "kwis_job_media", "kwis_job_registration"),
+    "company": ("kwis_job_offers", "kwis_job_profile", "kwis_job_events_tab"),
+    "admin": ("kwis_job_admin", "kwis_job_admin_events", "kwis_job_admin_mail",
+              "kwis_job_admin_review"),
+}
+"""The blueprints whose every GET page the identity must reach with the world's real ids."""
+NOT_200_WITH_REAL_IDS = {
+    "kwis_job_portal.offer_by_id": 301,  # moves to the page with the slug
+    "kwis_job_portal.event_by_id": 301,
+    "kwis_job_registration.guardian_page": 404,  # the world's token is a cancel token
+    # One id a parameter name: these get theirs as extra pages (the fair's stand, a draft
+    # event to publish, an event that is over to archive).
+    "kwis_job_events_tab.stand": 404,
+    "kwis_job_admin_events.publish": 303,
+    "kwis_job_admin_events.archive": 303,
+}
+
+
+def _pages_without_real_ids(fuzzer, fw, identity) -> dict[str, int]:
+    """GET routes of the identity's area (and its extra pages) that did not answer as a page
+    with real ids answers: the world lacks something, so their forms went unfuzzed."""
+    area = OWN_AREA[identity]
+    wanted = {endpoint: status for endpoint, status in fuzzer.pages.items()
+              if endpoint.split(".")[0] in area}
+    prefix = {"company": "/selfservice/", "admin": "/admin/"}.get(identity)
+    wanted.update({url: status for url, status in fuzzer.pages.items()
+                   if prefix and url.startswith(prefix)})
+    return {name: status for name, status in wanted.items()
+            if status != NOT_200_WITH_REAL_IDS.get(name, 200)}
+
+
 @pytest.mark.parametrize("identity", IDENTITIES)
 def test_no_route_and_no_form_answers_500_or_stores_hostile_input(
     db_url, engine, fuzz_world, identity
@@ -453,6 +560,8 @@ def test_no_route_and_no_form_answers_500_or_stores_hostile_input(
     assert fuzzer.requests > 200
     if identity != "anonymous":  # the forms reached their views: an unchanged one was saved
         assert fuzzer.accepted_forms, "no form was accepted as the page filled it in"
+    missing = _pages_without_real_ids(fuzzer, fuzz_world, identity)
+    assert not missing, f"routes the world gives no real ids (endpoint or page: status): {missing}"
     assert not fuzzer.failures, f"{len(fuzzer.failures)} of {fuzzer.requests}:\n" + "\n".join(
         fuzzer.failures[:200])
 
@@ -499,3 +608,63 @@ def test_every_form_of_the_plugin_carries_the_input_rule():
     for form_class in classes:
         assert issubclass(form_class, BaseForm | CheckedForm), form_class
         assert form_class is not FlaskForm
+
+
+# --- query parameters: one rule, a note on the search, 400 elsewhere ---------------------------
+
+
+@pytest.fixture
+def public_company(session, world):
+    profile = factories.ProfileFactory(customer=world.a.customer, region=world.region,
+                                       status="published")
+    session.commit()
+    return profile
+
+
+@pytest.mark.parametrize(("query", "note"), [
+    ("q=a%00b", "„Suchtext“ enthielt Steuerzeichen oder unsichtbare Richtungszeichen und "
+                "wurde ignoriert."),
+    ("region=jena%E2%80%AE", "„Region“ enthielt Steuerzeichen oder unsichtbare "
+                             "Richtungszeichen und wurde ignoriert."),
+    ("ort=Jena%0D%0ASet-Cookie:%20x", "„Ort“ enthielt Steuerzeichen"),
+    ("q=" + "x" * 4001, "„Suchtext“ war länger als 4000 Zeichen und wurde ignoriert."),
+    ("a%00b=1", "Ein Teil der Adresse enthielt Steuerzeichen"),
+])
+def test_the_search_drops_a_hostile_parameter_with_a_note(client, world, query, note):
+    for path in ("/jobs/suche", "/jobs/"):
+        response = client.get(f"{path}?{query}&frei=1")
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200, path
+        assert note in page, path
+        assert "\x00" not in page and "\u202e" not in page and "Set-Cookie: x" not in page
+        assert "Nur mit freien Plätzen" in page  # the other parameters still apply
+
+
+def test_a_hostile_query_parameter_elsewhere_is_a_german_400(client, session, world,
+                                                             public_company):
+    portal_pages = [f"/jobs/betriebe/{public_company.slug}?zurueck=q%3Da%00b",
+                    f"/jobs/betriebe/{public_company.slug}?zurueck=" + "q%3D" + "x" * 5000,
+                    "/jobs/termine?region=jena%E2%80%AE",
+                    "/jobs/regionen/jena/stil.css?v=%0A"]
+    for url in portal_pages:
+        response = client.get(url)
+        page = response.get_data(as_text=True)
+        assert response.status_code == 400, url
+        assert '<html lang="de"' in page and "Ungültige Anfrage" in page, url
+        assert "\x00" not in page and "\u202e" not in page
+    assert client.get(f"/jobs/betriebe/{public_company.slug}?zurueck=q%3DJena").status_code == 200
+
+    login(client, world.a.email, world.password)
+    for url in ("/selfservice/job/angebote?seite=%00", "/selfservice/job/profil?x=%E2%80%AE",
+                "/selfservice/job/veranstaltungen?" + "a" * 41 + "=1"):
+        response = client.get(url)
+        assert response.status_code == 400, url
+        assert "Ungültige Anfrage" in response.get_data(as_text=True), url
+    assert client.get("/selfservice/job/angebote?seite=2").status_code == 200
+    before = session.scalar(select(func.count()).select_from(Offer))
+    page = client.get("/selfservice/job/angebote/neu").get_data(as_text=True)
+    response = client.post("/selfservice/job/angebote/neu?x=%00",
+                           data={"csrf_token": csrf_token(page), "title": "Ferienjob"})
+    assert response.status_code == 400  # a POST's query string too, before anything is read
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(Offer)) == before

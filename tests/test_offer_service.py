@@ -430,7 +430,7 @@ def test_archive_hides_and_freezes_an_offer(session, world, company):
     assert "Kopie" in caught.value.errors["status"]
     with pytest.raises(ValidationError):
         offers.submit_offer(session, customer_id(world), offer.id)
-    assert offers.allowed_actions(offer) == {"duplicate"}
+    assert offers.allowed_actions(offer) == {"duplicate", "restore"}
 
 
 def test_only_never_published_drafts_can_be_deleted(session, world, company):

@@ -186,7 +186,7 @@ def test_files_above_the_byte_limit_are_refused_unread():
     raw = b"\x89PNG\r\n\x1a\n" + b"\x00" * media.MAX_UPLOAD_BYTES
     with pytest.raises(ValidationError) as error:
         media.process_image(raw, media.PHOTO, "logo")
-    assert "zu groß: höchstens 5 MB" in error.value.errors["logo"]
+    assert "zu groß: höchstens 20 MB" in error.value.errors["logo"]
 
 
 def test_an_empty_file_gets_its_own_message():

@@ -27,6 +27,7 @@ Landkreis Sömmerda (AGS 16068063), not to the Weimarer Land.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TypedDict
 
 
@@ -1099,3 +1100,297 @@ COMPANIES: list[Company] = [
         "email": "info@gasthaus-ilmaue.example",
     },
 ]
+
+
+# --- What each company offers: by its trade (WZ code) -------------------------------------------
+#
+# A bakery trains bakers and sales staff and takes pupils into its bakehouse; it does not offer IT
+# internships. ``TRADES`` says per WZ code which Berufsfelder and which Ausbildungsberufe
+# (keys of the taxonomies seeded by migration 0002) a company of that trade shows, where a pupil
+# would spend a placement, what a holiday job there is (if any), and what students could study
+# there (if anything). ``demo/seed.py`` builds the profiles and offers from it;
+# ``tests/test_demo_data.py`` checks the seeded result against it and the product's own rules.
+
+
+@dataclass(frozen=True)
+class HolidayJob:
+    """A summer job for pupils that keeps to the Jugendarbeitsschutzgesetz: from 15 (§ 5: no
+    holiday work for children under 15), Monday to Friday (§§ 15-17), between 6 and 20 o'clock
+    (§ 14), at most 8 hours a day (§ 8) with the breaks of § 11, and at most three weeks in the
+    summer (§ 5 Abs. 4 allows four weeks a year)."""
+
+    task: str
+    """What the job is, after "Ferienjob: " in the title."""
+    duties: str
+    """One sentence for the description."""
+    start_hour: int
+    end_hour: int
+    break_minutes: int
+    min_age: int = 15
+
+
+@dataclass(frozen=True)
+class Trade:
+    fields: tuple[str, ...]
+    """Berufsfelder of the profile (``kwis_job_occupational_field.key``); the first is the one
+    of offers that are not about one occupation."""
+    occupations: tuple[str, ...]
+    """Ausbildungsberufe (``kwis_job_training_occupation.key``) the company trains in, the
+    first ones offered as apprenticeships."""
+    practice: str
+    """Where a pupil spends a placement or a taster day, after "Schülerpraktikum "."""
+    holiday_job: HolidayJob | None = None
+    studies: str | None = None
+    """A subject students of which find an internship or a thesis here."""
+
+
+def _farm(task: str, duties: str) -> HolidayJob:
+    return HolidayJob(task, duties, start_hour=7, end_hour=13, break_minutes=30)
+
+
+_STORE = HolidayJob("Ware einräumen und auszeichnen",
+                    "Sie räumen Regale ein, zeichnen Ware aus und helfen an der Frischetheke.",
+                    start_hour=8, end_hour=14, break_minutes=30)
+_BAKERY_SALES = HolidayJob("Aushilfe im Verkauf",
+                           "Sie helfen im Laden: Brötchen und Kuchen verkaufen, Kaffee kochen, "
+                           "die Theke auffüllen.", start_hour=7, end_hour=13, break_minutes=30)
+_DISPATCH = HolidayJob("Verpackung und Versand",
+                       "Sie packen fertige Teile ab, beschriften Sendungen und halten das Lager "
+                       "in Ordnung; an Maschinen arbeiten Sie nicht.",
+                       start_hour=7, end_hour=13, break_minutes=30, min_age=16)
+_HOTEL = HolidayJob("Frühstücksservice",
+                    "Sie decken ein, füllen das Frühstücksbuffet auf und räumen ab.",
+                    start_hour=7, end_hour=12, break_minutes=15, min_age=16)
+_CARE = HolidayJob("Freizeitbegleitung",
+                   "Sie lesen vor, spielen und gehen mit Bewohnerinnen und Bewohnern spazieren; "
+                   "Pflege gehört nicht dazu.", start_hour=9, end_hour=14, break_minutes=30)
+_IT = HolidayJob("Rechner einrichten",
+                 "Sie setzen neue Laptops auf, spielen Software ein und helfen bei der Inventur "
+                 "der Geräte.", start_hour=9, end_hour=15, break_minutes=30, min_age=16)
+_GARDEN = HolidayJob("Grünpflege",
+                     "Sie gießen, jäten und pflanzen mit unserem Team; Motorsägen und "
+                     "Aufsitzmäher bedienen Sie nicht.", start_hour=7, end_hour=13,
+                     break_minutes=30, min_age=16)
+
+_IT_TRADE = Trade(("it", "wirtschaft"), ("fi-anwendungsentwicklung", "fi-systemintegration",
+                                         "kaufmann-digitalisierung"),
+                  "in der Softwareentwicklung", _IT, "Informatik")
+_CARE_HOME = Trade(("gesundheit", "soziales"), ("pflegefachmann", "sozialassistent"),
+                   "in der Pflege und Betreuung", _CARE)
+_HOTEL_TRADE = Trade(("dienstleistung",), ("hotelkaufmann", "koch", "hotelfachmann"),
+                     "an der Rezeption und im Service", _HOTEL)
+_RESTAURANT = Trade(("dienstleistung",), ("koch", "hotelfachmann"), "in Küche und Service")
+_LOGISTICS = Trade(("verkehr", "wirtschaft"),
+                   ("berufskraftfahrer", "fachkraft-lagerlogistik", "kaufmann-spedition"),
+                   "in Lager und Disposition",
+                   HolidayJob("Sendungen sortieren",
+                              "Sie sortieren Pakete nach Touren, scannen sie ein und halten das "
+                              "Lager in Ordnung; Stapler fahren Sie nicht.",
+                              start_hour=7, end_hour=13, break_minutes=30, min_age=16))
+_PRECISION_METAL = Trade(("metall", "produktion"),
+                         ("zerspanungsmechaniker", "industriemechaniker", "feinwerkmechaniker"),
+                         "in Dreherei und Fräserei", _DISPATCH, "Maschinenbau")
+_CERAMICS_WORKSHOP = Trade(("kunst", "produktion"), (), "in der Keramikwerkstatt")
+_PHYSIO = Trade(("gesundheit",), (), "in der Physiotherapie")
+_HAIR = Trade(("dienstleistung",), ("friseur",), "im Salon")
+_BAKERY = Trade(("produktion", "dienstleistung", "wirtschaft"), ("baecker", "verkaeufer"),
+                "in der Backstube", _BAKERY_SALES)
+_GARDENING = Trade(("landwirtschaft", "bau"), ("gaertner",), "im Garten- und Landschaftsbau",
+                   _GARDEN)
+_CAR_REPAIR = Trade(("metall", "elektro"), ("kfz-mechatroniker",), "in der Kfz-Werkstatt",
+                    HolidayJob("Fahrzeugpflege",
+                               "Sie waschen und saugen Kundenfahrzeuge und räumen die Werkstatt "
+                               "auf; an Fahrzeugen schrauben Sie nicht.",
+                               start_hour=8, end_hour=14, break_minutes=30))
+_OPTICS = Trade(("produktion", "technik", "naturwissenschaften", "wirtschaft"),
+                ("feinoptiker", "mikrotechnologe", "physiklaborant", "industriekaufmann"),
+                "in Fertigung und Messraum", _DISPATCH, "Physik oder Photonik")
+_HOME_CARE = Trade(("gesundheit", "soziales"), ("pflegefachmann",), "im ambulanten Pflegedienst")
+
+TRADES: dict[str, Trade] = {
+    "01.11": Trade(("landwirtschaft",), ("landwirt",), "auf dem Hof und auf dem Feld",
+                   _farm("Mithilfe bei der Ernte", "Sie helfen beim Einlagern der Ernte, "
+                         "reinigen Säcke und Kisten und halten den Hof in Ordnung; Traktor "
+                         "fahren Sie nicht.")),
+    "01.21": Trade(("landwirtschaft",), ("gaertner",), "im Weinberg und im Keller",
+                   _farm("Laubarbeit im Weinberg", "Sie binden Triebe auf und entblättern die "
+                         "Rebzeilen, mit Handschuhen und Sonnenhut.")),
+    "01.24": Trade(("landwirtschaft",), ("gaertner",), "in der Obstplantage",
+                   _farm("Erntehilfe: Kirschen und Beeren", "Sie pflücken Kirschen und "
+                         "Beeren, sortieren und wiegen sie ab und helfen im Hofladen.")),
+    "01.41": Trade(("landwirtschaft", "produktion"), ("landwirt", "fachkraft-lebensmitteltechnik"),
+                   "im Stall und in der Hofmolkerei",
+                   _farm("Kälberpflege", "Sie füttern Kälber, misten aus und helfen in der "
+                         "Hofmolkerei beim Abfüllen.")),
+    "02.10": Trade(("landwirtschaft",), ("forstwirt",), "im Forst"),
+    "10.13": Trade(("produktion", "dienstleistung", "wirtschaft"), ("fleischer", "verkaeufer"),
+                   "in Fleischerei und Verkauf",
+                   HolidayJob("Aushilfe im Verkauf", "Sie helfen an der Theke, packen ab und "
+                              "bereiten den Partyservice mit vor.", start_hour=8, end_hour=14,
+                              break_minutes=30)),
+    "10.71": _BAKERY,
+    "11.05": Trade(("produktion", "dienstleistung"),
+                   ("fachkraft-lebensmitteltechnik", "koch", "hotelfachmann"),
+                   "in Brauerei und Gaststätte"),
+    "14.39": Trade(("produktion", "wirtschaft"), ("maschinen-anlagenfuehrer", "industriekaufmann"),
+                   "an den Strickmaschinen", _DISPATCH),
+    "23.41": _CERAMICS_WORKSHOP,
+    "23.44": Trade(("produktion", "technik", "metall", "wirtschaft"),
+                   ("maschinen-anlagenfuehrer", "industriemechaniker", "industriekaufmann"),
+                   "in Fertigung und Labor", _DISPATCH, "Werkstofftechnik"),
+    "25.62": _PRECISION_METAL,
+    "26.70": _OPTICS,
+    "31.09": Trade(("kunst", "produktion", "technik"), ("tischler", "technischer-produktdesigner"),
+                   "in der Möbelwerkstatt", _DISPATCH),
+    "33.12": Trade(("metall", "elektro", "landwirtschaft"), ("industriemechaniker",
+                                                             "mechatroniker"),
+                   "in der Landtechnik-Werkstatt"),
+    "35.11": Trade(("elektro", "technik", "wirtschaft", "it"),
+                   ("elektroniker-betrieb", "industriekaufmann", "kaufmann-digitalisierung"),
+                   "in Netzbetrieb und Kundenservice", None, "Elektrotechnik oder Energietechnik"),
+    "36.00": Trade(("landwirtschaft", "wirtschaft"), ("fachkraft-abwasser",
+                                                      "verwaltungsfachangestellter"),
+                   "im Wasserwerk und in der Kläranlage"),
+    "41.20": Trade(("bau",), ("maurer", "bauzeichner"), "auf der Baustelle"),
+    "43.21": Trade(("elektro",), ("elektroniker-energie",), "in der Elektrowerkstatt"),
+    "43.22": Trade(("bau", "technik"), ("anlagenmechaniker-shk",), "auf der Baustelle"),
+    "43.32": Trade(("kunst", "bau", "produktion"), ("tischler",), "in der Tischlerwerkstatt"),
+    "43.91": Trade(("bau",), ("zimmerer",), "im Abbund und auf der Baustelle"),
+    "45.20": _CAR_REPAIR,
+    "47.11": Trade(("wirtschaft", "dienstleistung"), ("verkaeufer", "kaufmann-einzelhandel"),
+                   "im Markt", _STORE),
+    "49.41": _LOGISTICS,
+    "55.10": _HOTEL_TRADE,
+    "56.10": _RESTAURANT,
+    "62.01": _IT_TRADE,
+    "62.02": _IT_TRADE,
+    "63.11": Trade(("it", "medien"), ("fi-systemintegration", "fi-anwendungsentwicklung"),
+                   "im Rechenzentrum", _IT, "Informatik"),
+    "69.20": Trade(("wirtschaft",), ("steuerfachangestellter", "kaufmann-bueromanagement"),
+                   "in der Kanzlei", None, "Wirtschaftswissenschaften"),
+    "71.12": Trade(("bau", "technik"), ("bauzeichner", "vermessungstechniker"),
+                   "im Planungsbüro", None, "Bauingenieurwesen"),
+    "72.11": Trade(("naturwissenschaften",), ("biologielaborant", "chemielaborant"), "im Labor",
+                   None, "Biologie oder Biochemie"),
+    "81.30": _GARDENING,
+    "85.59": Trade(("soziales", "wirtschaft"), ("kaufmann-bueromanagement",), "in der Nachhilfe",
+                   None, "Lehramt oder Erziehungswissenschaft"),
+    "86.10": Trade(("gesundheit", "soziales", "wirtschaft"),
+                   ("pflegefachmann", "mfa", "notfallsanitaeter", "kaufmann-bueromanagement"),
+                   "auf Station und in der Medizintechnik",
+                   HolidayJob("Hol- und Bringedienst", "Sie bringen Post, Proben und Material "
+                              "zwischen den Stationen hin und her und helfen in der "
+                              "Patientenbibliothek.", start_hour=7, end_hour=13,
+                              break_minutes=30, min_age=16), "Medizintechnik"),
+    "86.23": Trade(("gesundheit",), ("zfa",), "in der Zahnarztpraxis"),
+    "86.90": _PHYSIO,
+    "87.10": _CARE_HOME,
+    "88.10": _HOME_CARE,
+    "96.02": _HAIR,
+}
+
+TRADE_BY_COMPANY: dict[str, Trade] = {
+    # Same WZ code as a bakery, but a confectioner's: trains confectioners, not bakers.
+    "Konditorei Meißner": Trade(("produktion", "dienstleistung", "wirtschaft"),
+                                ("konditor", "verkaeufer"), "in der Konditorei", _BAKERY_SALES),
+}
+"""Companies whose trade is narrower than their WZ code says."""
+
+
+def trade_of(company: Company) -> Trade:
+    return TRADE_BY_COMPANY.get(company["name"]) or TRADES[company["wz_code"]]
+
+
+# --- Legal data of each demo region (issue 13: imprint, privacy notice, accessibility) ----------
+#
+# What an agency enters on the admin page "Rechtliche Angaben" (``models/legal.py``), so the
+# demo's Impressum, Datenschutzerklärung and Erklärung zur Barrierefreiheit are filled in and the
+# accessibility feedback form can deliver (every region has an ``accessibility_email``).
+# The operators, people, streets ("Musterstraße"), telephone numbers, register numbers and
+# e-mail addresses (reserved ``.example`` domain) are invented. Real are only the two Thuringian
+# bodies below, with names and web addresses as they publish them (checked on 1 Dec 2026; no
+# postal address is given because none was checked). ``demo/seed.py`` saves these through
+# ``services.legal.save``, so they pass the product's own checks;
+# ``tests/test_demo_data.py`` checks that no region has a gap except ``LEGAL_INCOMPLETE``.
+
+THURINGIA_PRIVACY_AUTHORITY = {
+    "privacy_authority_name": (
+        "Thüringer Landesbeauftragter für den Datenschutz und die Informationsfreiheit (TLfDI)"),
+    "privacy_authority_url": "https://www.tlfdi.de",
+}
+"""The supervisory authority for public and private bodies in Thuringia (Art. 77 GDPR)."""
+
+THURINGIA_ENFORCEMENT_BODY = {
+    "enforcement_body_name": (
+        "Landesdurchsetzungsstelle für digitale Barrierefreiheit beim Thüringer "
+        "Landesbeauftragten für Menschen mit Behinderungen"),
+    "enforcement_body_url": (
+        "https://tlmb-thueringen.de/themen/barrierefreiheit/landesdurchsetzungsstelle"),
+}
+"""Thuringia's enforcement body for the accessibility of public bodies' websites
+(ThürBarrWebG): free out-of-court dispute resolution when a feedback gets no answer."""
+
+LEGAL_INCOMPLETE = "saale-holzland"
+"""The one demo region left incomplete on purpose, so the admin area's warning has something
+to show: its privacy part lacks the data protection officer and the supervisory authority
+(``LEGAL_INCOMPLETE_GAPS``, the fields ``services.legal.missing`` links the gaps to)."""
+LEGAL_INCOMPLETE_GAPS = ("dpo_email", "privacy_authority_name")
+
+LEGAL: dict[str, dict[str, str]] = {
+    "jena": {
+        "operator_name": "Wirtschaftsförderung Jena GmbH",
+        "operator_address": "Musterstraße 1\n07743 Jena",
+        "operator_email": "info@wirtschaftsfoerderung-jena.example",
+        "operator_phone": "03641 123450",
+        "represented_by": "Dr. Erika Mustermann, Geschäftsführerin",
+        "content_responsible": "Max Mustermann, Musterstraße 1, 07743 Jena",
+        "register_entry": "Amtsgericht Jena, HRB 000001 (Beispiel)",
+        "dpo_name": "Sabine Beispiel",
+        "dpo_email": "datenschutz@wirtschaftsfoerderung-jena.example",
+        "dpo_address": ("Wirtschaftsförderung Jena GmbH\nDatenschutzbeauftragte\n"
+                        "Musterstraße 1\n07743 Jena"),
+        **THURINGIA_PRIVACY_AUTHORITY,
+        "accessibility_email": "barrierefreiheit@wirtschaftsfoerderung-jena.example",
+        "accessibility_phone": "03641 123459",
+        **THURINGIA_ENFORCEMENT_BODY,
+        "sign_language_video_url": "https://www.wirtschaftsfoerderung-jena.example/dgs-video",
+    },
+    "saale-holzland": {
+        "operator_name": "Wirtschaftsförderung Saale-Holzland GmbH",
+        "operator_address": "Musterstraße 12\n07607 Eisenberg",
+        "operator_email": "kontakt@wirtschaftsfoerderung-shk.example",
+        "operator_phone": "036691 12340",
+        "represented_by": "Jonas Musterfrau, Geschäftsführer",
+        "content_responsible": "Jonas Musterfrau, Musterstraße 12, 07607 Eisenberg",
+        "register_entry": "Amtsgericht Jena, HRB 000002 (Beispiel)",
+        # No data protection officer and no supervisory authority yet: the gaps the admin area
+        # warns about (LEGAL_INCOMPLETE).
+        "accessibility_email": "barrierefreiheit@wirtschaftsfoerderung-shk.example",
+        **THURINGIA_ENFORCEMENT_BODY,
+    },
+    "weimarer-land": {
+        "operator_name": "Wirtschaftsförderung Weimarer Land",
+        "operator_address": "Musterstraße 5\n99510 Apolda",
+        "operator_email": "wirtschaft@weimarer-land.example",
+        "operator_phone": "03644 123400",
+        "represented_by": "Erika Beispiel, Leiterin der Wirtschaftsförderung",
+        "content_responsible": "Petra Muster, Musterstraße 5, 99510 Apolda",
+        "dpo_name": "Behördlicher Datenschutzbeauftragter",
+        "dpo_email": "datenschutz@weimarer-land.example",
+        **THURINGIA_PRIVACY_AUTHORITY,
+        "accessibility_email": "barrierefreiheit@weimarer-land.example",
+        "accessibility_phone": "03644 123409",
+        **THURINGIA_ENFORCEMENT_BODY,
+    },
+}
+"""Legal data by region slug: the columns of ``RegionLegal`` the admin page edits."""
+
+ACCESSIBILITY_CHECK_REGION = "jena"
+ACCESSIBILITY_CHECK_DAYS_AGO = 14
+ACCESSIBILITY_CHECK_SCOPE = (
+    "Beispiel aus den Demo-Daten, keine echte Prüfung. Eine echte automatische Prüfung "
+    "(axe in Chromium) trägt „kwis-job accessibility check --base-url … --region jena“ hier "
+    "ein, eine Prüfung von Hand „kwis-job accessibility record“."
+)
+"""A recorded automated check for one region, so the statement and the admin page show how a
+recorded check looks; it says plainly that it is an example."""

@@ -1,5 +1,7 @@
 """Seed the demo: three regions, 60 fictional companies with logins, profiles, offers, and two
-events with registrations (an open-companies week in Jena, a training fair in the Weimarer Land).
+events with registrations (an open-companies week in Jena, a training fair in the Weimarer Land);
+the agency's admin and an admin for Jena alone; each region's legal data (imprint, privacy,
+accessibility contacts), one region with a gap on purpose.
 
 Deterministic (fixed random seed), so screenshots, docs and tests see the same data every time.
 """
@@ -9,9 +11,11 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import TypeVar
 
-from kwis_hooks.refhost.models import Customer
+import holidays as public_holidays
+from kwis_hooks.refhost.models import Customer, User
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -25,9 +29,12 @@ from ..models import (
     Registration,
     Slot,
     TargetGroup,
+    TrainingOccupation,
 )
 from ..models.base import utcnow
-from ..services import search_index
+from ..services import admin_scope, legal, search_index
+from ..services.accessibility_check import record as record_accessibility_check
+from ..services.accessibility_statement import AUTOMATED
 from ..services.regions import create_region
 from ..services.snapshots import offer_snapshot, profile_snapshot
 from . import data
@@ -43,9 +50,18 @@ from .factories import (
 )
 
 ADMIN_EMAIL = "admin@wirtschaftsfoerderung-jena.example"
+REGION_ADMIN_EMAIL = "jena@wirtschaftsfoerderung-jena.example"
+"""An admin limited to Stadt Jena (``services.admin_scope``): sees and changes only Jena."""
+SHOWCASE_COMPANY = "Saaletal Präzisionsoptik"
+"""The company whose login README and screenshots show: it gets one offer of each kind in
+``SHOWCASE_KINDS`` instead of a random few."""
+SHOWCASE_KINDS = ("ausbildungsplatz", "schuelerpraktikum", "ferienjob", "studierendenpraktikum",
+                  "tag-der-offenen-tuer")
 T = TypeVar("T")
 
-# offer type key -> title pattern, target group key, time mode
+# Generic titles by offer type: (type key, title pattern, target group key, time mode). The demo
+# builds its offers by trade (``offer_plans``); these stay for synthetic data in bulk, where the
+# trade does not matter (``tests/benchmarks/generate_data.py``).
 OFFER_PATTERNS = [
     ("ferienjob", "Ferienjob im Sommer bei {name}", "schueler", "yearly"),
     ("schuelerpraktikum", "Schülerpraktikum: eine Woche bei {name}", "schueler", "by_arrangement"),
@@ -62,6 +78,109 @@ OFFER_PATTERNS = [
         "by_arrangement",
     ),
 ]
+
+MONTHS = {6: "Juni", 7: "Juli", 8: "August", 9: "September"}
+HOLIDAY_WINDOW = ((7, 15), (8, 4))
+"""Holiday jobs run every summer from 15 July to 4 August: three weeks (at most 15 working
+days, § 5 Abs. 4 JArbSchG allows 20) inside Thuringia's summer holidays of the coming years."""
+
+
+@lru_cache(maxsize=8)
+def _thuringia_holidays(year: int) -> public_holidays.HolidayBase:
+    return public_holidays.country_holidays("DE", subdiv="TH", years=year)
+
+
+def is_working_day(day: date) -> bool:
+    """Monday to Friday and not a public holiday in Thuringia (New Year's Day, Good Friday,
+    Easter Monday, Weltkindertag, Reformation Day, ...)."""
+    return day.weekday() < 5 and day not in _thuringia_holidays(day.year)
+
+
+def working_day_from(day: date) -> date:
+    """``day`` itself when it is a working day, else the next one."""
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+@dataclass(frozen=True)
+class OfferPlan:
+    type_key: str
+    title: str
+    group: str
+    """Key of the target group."""
+    time_mode: str
+    fields: tuple[str, ...]
+    description: str
+    min_age: int | None = None
+
+
+def offer_plans(
+    company: dict, trade: data.Trade, occupations: dict[str, TrainingOccupation]
+) -> list[OfferPlan]:
+    """What a company of ``trade`` would offer, one plan per kind (the first two
+    apprenticeships): a bakery its bakehouse and its shop, never an IT internship."""
+    name, field = company["name"], trade.fields[:1]
+    plans = []
+    for key in trade.occupations[:2]:
+        occupation = occupations[key]
+        plans.append(OfferPlan(
+            "ausbildungsplatz", f"Ausbildung {occupation.name}", "schueler", "range",
+            (occupation.field.key,),
+            f"<p>Drei Jahre Ausbildung als {occupation.name} bei {name}, mit fester "
+            "Ansprechperson, Berufsschule in der Region und guten Aussichten auf Übernahme."
+            "</p>"))
+    plans.append(OfferPlan(
+        "schuelerpraktikum", f"Schülerpraktikum {trade.practice}", "schueler", "by_arrangement",
+        field, f"<p>Ein bis zwei Wochen {trade.practice} mitarbeiten, zum Beispiel im "
+        "Pflichtpraktikum der Schule. Den Zeitraum stimmen wir mit Ihnen ab.</p>",
+        min_age=14))
+    plans.append(OfferPlan(
+        "schnuppertag", f"Schnuppertag {trade.practice}", "schueler", "fixed", field,
+        f"<p>Einen Vormittag {trade.practice} dabei sein, von 9 bis 12 Uhr, mit "
+        "Auszubildenden als Ansprechpersonen.</p>"))
+    if job := trade.holiday_job:
+        (start_month, start_day), (end_month, end_day) = HOLIDAY_WINDOW
+        plans.append(OfferPlan(
+            "ferienjob", f"Ferienjob: {job.task}", "schueler", "yearly", field,
+            f"<p>{job.duties}</p><p>Montag bis Freitag von {job.start_hour} bis "
+            f"{job.end_hour} Uhr mit {job.break_minutes} Minuten Pause, ab {job.min_age} Jahren, "
+            f"in den Sommerferien vom {start_day}. {MONTHS[start_month]} bis {end_day}. "
+            f"{MONTHS[end_month]}. So bleibt der Ferienjob in den Grenzen des "
+            "Jugendarbeitsschutzgesetzes.</p>", min_age=job.min_age))
+    if trade.studies:
+        plans.append(OfferPlan(
+            "studierendenpraktikum", f"Praktikum für Studierende: {trade.studies}",
+            "studierende", "by_arrangement", field,
+            f"<p>Pflicht- oder freiwilliges Praktikum für Studierende der Fächer {trade.studies}, "
+            "drei bis sechs Monate, mit eigenem Projekt.</p>"))
+        plans.append(OfferPlan(
+            "abschlussarbeit", f"Abschlussarbeit: {trade.studies}", "studierende",
+            "by_arrangement", field,
+            f"<p>Bachelor- oder Masterarbeit ({trade.studies}) zu einer Frage aus unserer Praxis, "
+            "betreut von uns und Ihrer Hochschule.</p>"))
+    plans.append(OfferPlan(
+        "tag-der-offenen-tuer", f"Tag der offenen Tür bei {name}", "schueler", "fixed", field,
+        "<p>Von 14 bis 18 Uhr: Rundgang, Gespräche mit Auszubildenden und Mitmachstationen. "
+        "Familien sind willkommen.</p>"))
+    plans.append(OfferPlan(
+        "kooperation-schulen", "Betriebserkundung für Schulklassen", "lehrkraefte",
+        "by_arrangement", field,
+        f"<p>Schulklassen ab Klasse 7 sehen {trade.practice}, wie gearbeitet und ausgebildet "
+        "wird. Termin nach Absprache mit der Lehrkraft.</p>"))
+    plans.append(OfferPlan(
+        "praktikum-arbeitsuchende", "Praktikum zur beruflichen Orientierung", "arbeitsuchende",
+        "by_arrangement", field,
+        f"<p>Für Menschen, die eine neue Richtung suchen: einige Wochen {trade.practice} "
+        "mitarbeiten, auch in Teilzeit.</p>"))
+    return plans
+
+
+def _chosen_plans(company: dict, plans: list[OfferPlan], rng: random.Random) -> list[OfferPlan]:
+    if company["name"] == SHOWCASE_COMPANY:
+        by_kind = {plan.type_key: plan for plan in reversed(plans)}
+        return [by_kind[kind] for kind in SHOWCASE_KINDS if kind in by_kind]
+    return rng.sample(plans, k=min(len(plans), rng.randint(1, 3)))
 
 
 @dataclass(frozen=True)
@@ -100,12 +219,16 @@ def seed_demo(session: Session, today: date | None = None) -> list[DemoLogin]:
         )
         for r in data.REGIONS
     }
-    fields = session.scalars(select(OccupationalField)).all()
+    fields = {f.key: f for f in session.scalars(select(OccupationalField))}
+    occupations = {o.key: o for o in session.scalars(select(TrainingOccupation))}
     benefits = session.scalars(select(Benefit)).all()
     groups = {g.key: g for g in session.scalars(select(TargetGroup))}
 
+    # Logins in the order they are printed: the agency first, then the admin of one region,
+    # then one company per region, then one without a profile.
     logins = [DemoLogin(ADMIN_EMAIL, DEMO_PASSWORD, "Verwaltung (Wirtschaftsförderung)")]
-    AdminFactory(email=ADMIN_EMAIL, display_name="Verwaltung Wirtschaftsförderung")
+    agency = AdminFactory(email=ADMIN_EMAIL, display_name="Verwaltung Wirtschaftsförderung")
+    logins.append(_seed_region_admin(session, agency, regions["jena"]))
     shown_regions: set[str] = set()
     profiles: list[EmployerProfile] = []
 
@@ -152,7 +275,9 @@ def seed_demo(session: Session, today: date | None = None) -> list[DemoLogin]:
             contact_phone=company["phone"],
             submitted_at=utcnow() if status != "draft" else None,
         )
-        profile.fields = rng.sample(fields, k=rng.randint(1, 3))
+        trade = data.trade_of(company)
+        profile.fields = [fields[key] for key in trade.fields]
+        profile.occupations = [occupations[key] for key in trade.occupations]
         profile.benefits = rng.sample(benefits, k=rng.randint(2, 5))
         if status == "published":
             profile.published_snapshot = profile_snapshot(profile)
@@ -161,28 +286,27 @@ def seed_demo(session: Session, today: date | None = None) -> list[DemoLogin]:
             shown_regions.add(town["region"])
             logins.append(DemoLogin(email, DEMO_PASSWORD, company["name"]))
 
-        for type_key, title, group_key, time_mode in rng.sample(
-            OFFER_PATTERNS, k=rng.randint(1, 3)
-        ):
+        for plan in _chosen_plans(company, offer_plans(company, trade, occupations), rng):
             offer_status = status if status != "in_review" else "draft"
             offer = OfferFactory(
                 profile=profile,
-                type_key=type_key,
-                title=title.format(name=company["name"]),
-                slug=slugify(title.format(name=company["name"])),
+                type_key=plan.type_key,
+                title=plan.title,
+                slug=slugify(plan.title),
+                description_html=plan.description,
                 status=offer_status,
-                time_mode=time_mode,
+                time_mode=plan.time_mode,
                 places=rng.choice([None, 1, 2, 3, 5, 10]),
-                min_age=rng.choice([None, 14, 15, 16, 18]),
+                min_age=plan.min_age,
                 street=customer.street,
                 postcode=customer.postcode,
                 city=customer.city,
                 lat=customer.lat,
                 lon=customer.lon,
-                **_timing(time_mode, today, rng),
+                **_timing(plan.time_mode, today, rng),
             )
-            offer.fields = list(profile.fields[:1])
-            offer.target_groups = [groups[group_key]]
+            offer.fields = [fields[key] for key in plan.fields]
+            offer.target_groups = [groups[plan.group]]
             if offer_status == "published":
                 offer.published_snapshot = offer_snapshot(offer)
 
@@ -199,24 +323,57 @@ def seed_demo(session: Session, today: date | None = None) -> list[DemoLogin]:
         [p for p in profiles if p.region_id == weimarer_land.id and p.status == "published"],
         today,
     )
+    _seed_legal(session, regions, agency, today)
     session.flush()
     search_index.rebuild_all(session)
     return logins
 
 
+# --- admins and legal data of the regions --------------------------------------------------------
+#
+# The agency's admin is global; a second admin manages only Stadt Jena, so the demo shows what a
+# region admin sees. Each region's imprint, privacy and accessibility data (``data.LEGAL``) is
+# saved as the agency would save it on the admin page "Rechtliche Angaben": through
+# ``services.legal.save`` (checked and audited), by the agency's admin. One region is left with a
+# gap on purpose (``data.LEGAL_INCOMPLETE``), so the admin area's warning shows in the demo.
+
+
+def _seed_region_admin(session: Session, agency: User, region: Region) -> DemoLogin:
+    """An admin assigned to ``region`` alone, by the agency's (global) admin."""
+    user = AdminFactory(email=REGION_ADMIN_EMAIL, display_name=f"Verwaltung {region.name}")
+    session.flush()
+    admin_scope.assign(session, agency.id, user.id, all_regions=False, region_ids=[region.id])
+    return DemoLogin(REGION_ADMIN_EMAIL, DEMO_PASSWORD, f"Verwaltung nur für {region.name}")
+
+
+def _seed_legal(session: Session, regions: dict[str, Region], agency: User, today: date
+                ) -> None:
+    """Every region's legal data, saved by the agency's admin; one recorded check (an example
+    that says so) for ``data.ACCESSIBILITY_CHECK_REGION``."""
+    for slug, values in data.LEGAL.items():
+        legal.save(session, regions[slug], values, actor_user_id=agency.id)
+    record_accessibility_check(
+        session, regions[data.ACCESSIBILITY_CHECK_REGION].id,
+        checked_on=today - timedelta(days=data.ACCESSIBILITY_CHECK_DAYS_AGO),
+        method=AUTOMATED, scope=data.ACCESSIBILITY_CHECK_SCOPE)
+
+
 def _timing(time_mode: str, today: date, rng: random.Random) -> dict:
+    """Dates on working days: a training year starts on the first working day of August, a
+    taster day or an open day falls on a working day in the next three months."""
     if time_mode == "yearly":
+        (start_month, start_day), (end_month, end_day) = HOLIDAY_WINDOW
         return {
-            "recur_start_month": 7,
-            "recur_start_day": 1,
-            "recur_end_month": 8,
-            "recur_end_day": 31,
+            "recur_start_month": start_month,
+            "recur_start_day": start_day,
+            "recur_end_month": end_month,
+            "recur_end_day": end_day,
         }
     if time_mode == "range":
-        start = date(today.year + 1, 8, 1)
+        start = working_day_from(date(today.year + 1, 8, 1))
         return {"start_date": start, "end_date": start + timedelta(days=365 * 3)}
     if time_mode == "fixed":
-        day = today + timedelta(days=rng.randint(14, 90))
+        day = working_day_from(today + timedelta(days=rng.randint(14, 90)))
         return {"fixed_dates": [day.isoformat()], "start_date": day, "end_date": day}
     return {}
 
@@ -271,8 +428,8 @@ WEEK_PLANS: dict[str, tuple[SlotPlan, ...]] = {
                  min_grade=8, max_party_size=28, fill="class", fields=("technik",)),
     ),
     "Tischlerei Schubert": (
-        SlotPlan(1, time(13), time(16), "Mitmachen in der Werkstatt",
-                 "Drei Stunden mitarbeiten: messen, sägen, schleifen. Arbeitskleidung und "
+        SlotPlan(1, time(13), time(15), "Mitmachen in der Werkstatt",
+                 "Zwei Stunden mitarbeiten: messen, sägen, schleifen. Arbeitskleidung und "
                  "Schutzbrille bekommen Sie von uns.",
                  6, 3, "Werkstatttor an der Hofeinfahrt",
                  "Sicherheitsschuhe werden gestellt. Die Werkstatt liegt drei Stufen über dem Hof.",
@@ -291,10 +448,10 @@ WEEK_PLANS: dict[str, tuple[SlotPlan, ...]] = {
                  min_grade=9, max_party_size=25, fields=("naturwissenschaften",)),
     ),
     "Bäckerei Hoffmann": (
-        SlotPlan(2, time(5), time(8), "Früh in der Backstube",
+        SlotPlan(2, time(6), time(8, 30), "Früh in der Backstube",
                  "Brötchen, Brot und Kuchen entstehen, bevor der Laden öffnet: mitbacken und "
-                 "probieren.",
-                 4, 2, "Hintereingang an der Backstube", "Backstube ebenerdig.", min_age=15,
+                 "probieren. Ab 16 Jahren, weil es so früh beginnt.",
+                 4, 2, "Hintereingang an der Backstube", "Backstube ebenerdig.", min_age=16,
                  fields=("produktion", "dienstleistung")),
     ),
     "Städtisches Klinikum Kernberge": (
@@ -397,10 +554,13 @@ def _midnight(day: date) -> datetime:
 def _seed_week(
     session: Session, region: Region, profiles: list[EmployerProfile], today: date
 ) -> Event:
-    """Jena's open-companies week: Monday to Friday, every visit at a company (those of
-    ``profiles`` that ``WEEK_PLANS`` names)."""
+    """Jena's open-companies week: Monday to Friday of the first week three weeks ahead without
+    a public holiday, every visit at a company (those of ``profiles`` that ``WEEK_PLANS``
+    names)."""
     rng = random.Random(EVENT_SEED)
     monday = today + timedelta(days=(7 - today.weekday()) % 7 + 21)
+    while not all(is_working_day(monday + timedelta(days=n)) for n in range(5)):
+        monday += timedelta(days=7)
     event = Event(
         region_id=region.id,
         kind="open_companies",
@@ -441,10 +601,13 @@ def _seed_week(
 def _seed_fair(
     session: Session, region: Region, profiles: list[EmployerProfile], today: date
 ) -> Event:
-    """The Weimarer Land's training fair: one Saturday in a hall, stands (those of ``profiles``
-    that ``FAIR_STANDS`` names) and a few slots to book at them."""
+    """The Weimarer Land's training fair: one Friday in a hall (a school day, so classes can
+    come; not a public holiday), stands (those of ``profiles`` that ``FAIR_STANDS`` names) and a
+    few slots to book at them."""
     rng = random.Random(EVENT_SEED + 1)
-    saturday = today + timedelta(days=(5 - today.weekday()) % 7 + 35)
+    friday = today + timedelta(days=(4 - today.weekday()) % 7 + 35)
+    while not is_working_day(friday):
+        friday += timedelta(days=7)
     apolda = next(t for t in data.TOWNS if t["name"] == "Apolda")
     event = Event(
         region_id=region.id,
@@ -453,13 +616,13 @@ def _seed_fair(
         slug="ausbildungsmesse-weimarer-land",
         title="Ausbildungsmesse Weimarer Land",
         description_html=(
-            "<p>Betriebe aus dem Weimarer Land stellen an einem Samstag ihre Ausbildungsberufe, "
-            "Praktika und dualen Studiengänge vor. Kommen Sie vorbei, mit der Familie oder mit "
-            "der Klasse: Der Eintritt ist frei.</p><p>An einigen Ständen können Sie einen "
-            "Termin buchen, zum Beispiel für einen Bewerbungsmappen-Check.</p>"
+            "<p>Betriebe aus dem Weimarer Land stellen an einem Freitag ihre Ausbildungsberufe, "
+            "Praktika und dualen Studiengänge vor. Kommen Sie vorbei, vormittags mit der Klasse "
+            "oder nachmittags mit der Familie: Der Eintritt ist frei.</p><p>An einigen Ständen "
+            "können Sie einen Termin buchen, zum Beispiel für einen Bewerbungsmappen-Check.</p>"
         ),
-        starts_on=saturday,
-        ends_on=saturday,
+        starts_on=friday,
+        ends_on=friday,
         at_companies=False,
         venue="Mehrzweckhalle am Brückenborn",
         street="Am Brückenborn 2",
@@ -468,9 +631,9 @@ def _seed_fair(
         lat=apolda["lat"],
         lon=apolda["lon"],
         participation_opens_at=_midnight(today - timedelta(days=28)),
-        participation_closes_at=_midnight(saturday - timedelta(days=10)),
+        participation_closes_at=_midnight(friday - timedelta(days=10)),
         registration_opens_at=_midnight(today - timedelta(days=7)),
-        registration_closes_at=_midnight(saturday - timedelta(days=2)),
+        registration_closes_at=_midnight(friday - timedelta(days=2)),
         published_at=_midnight(today - timedelta(days=28)),
     )
     session.add(event)
@@ -482,7 +645,7 @@ def _seed_fair(
         )
         session.add(participation)
         for plan in plans:
-            _seed_slot(session, participation, saturday, plan,
+            _seed_slot(session, participation, friday, plan,
                        f"{plan.meeting_point}, {event.venue}", field_ids, people)
     return event
 

@@ -41,7 +41,7 @@ from ..models import (
 )
 from ..models.event import EVENT_KINDS
 from ..models.host import customer_table
-from . import features, sanitize
+from . import features, publication, sanitize
 from .input_checks import single_line
 from .public_pages import SLUG, WITHDRAWN, Address, event_region_ids
 from .sanitize import plain_text
@@ -76,10 +76,7 @@ def _sort_key(name: str) -> str:
     return name.casefold().translate(_UMLAUTS)
 
 
-_PUBLISHED_PROFILE = (
-    EmployerProfile.published_snapshot.is_not(None),
-    EmployerProfile.status.not_in(("paused", "archived")),
-)
+_PUBLISHED_PROFILE = publication.public_conditions(EmployerProfile)
 """``publication.is_public`` of a company page, in SQL."""
 
 

@@ -108,7 +108,8 @@ def set_enabled(
         region_id,
         actor_user_id=actor_user_id,
         region_id=region_id,
-        details={"feature": feature},
+        details={"feature": feature, "fields": [feature], "before": {feature: before},
+                 "after": {feature: enabled}},
     )
     session.flush()
     return True

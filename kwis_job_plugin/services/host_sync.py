@@ -63,9 +63,14 @@ def delete_customer_data(session: Session, customer_id: int) -> int:
 
 
 def forget_user(session: Session, user_id: int) -> None:
-    """Null every reference to a deleted user account (reviewer, editor, audit actor)."""
-    for table, column, _ondelete in _referencing(user_table):
-        session.execute(update(table).where(table.c[column] == user_id).values({column: None}))
+    """Null every reference to a deleted user account (reviewer, editor, audit actor), and
+    delete the rows that belong to it (``ON DELETE CASCADE``: an admin's regions, issue 10)."""
+    for table, column, ondelete in _referencing(user_table):
+        if ondelete == "CASCADE":
+            _delete_rows(session, table, column, [user_id])
+        else:
+            session.execute(
+                update(table).where(table.c[column] == user_id).values({column: None}))
     session.flush()
 
 

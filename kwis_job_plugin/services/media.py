@@ -38,7 +38,11 @@ LOGO, PHOTO = "logo", "photo"
 LIVE_KINDS = (LOGO, PHOTO)
 RETIRED_PREFIX = "old-"
 MAX_PHOTOS = 4
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# A photo as phones and cameras write it: 24-36 MP JPEGs are 8-15 MB (about 0.4 bytes a pixel
+# at "fine" quality), with room for a detailed scene. The bytes cost memory once (the decoding
+# budget below is about pixels, not bytes); the request bodies that carry them are bounded
+# per form from this (``views/profile_tab.MAX_REQUEST_BYTES``, ``views/admin``'s logo form).
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 # A "36 megapixel" camera (7360 x 4912 = 36.2 MP) must pass, as a JPEG (what cameras write).
 MAX_PIXELS = 40_000_000
 # What decoding may hold at once besides the small result, as estimated by ``_decode_cost``:

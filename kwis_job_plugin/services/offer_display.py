@@ -24,7 +24,7 @@ from ..models import (
     OfferType,
     TargetGroup,
 )
-from . import profiles, publication, sanitize
+from . import profiles, publication, sanitize, staleness
 from .offer_input import URL_RE
 from .offer_timing import Timing, date_text, next_text, time_text
 from .offers import allowed_actions
@@ -108,7 +108,19 @@ def hints(offer: Offer, profile: EmployerProfile, today: date) -> list[Hint]:
             "Den Ort konnten wir noch nicht auf der Karte finden. Er wird später verortet; "
             "bis dahin erscheint das Angebot nicht in der Umkreissuche."
         )))
-    if not publication.is_public(profile):
+    if staleness.is_hidden(offer):
+        found.append(Hint("stale_hidden", _(
+            "Dieses Angebot ist zurzeit nicht im Portal zu sehen, weil auf unsere Erinnerung, "
+            "ob es noch aktuell ist, keine Antwort kam. Bestätigen Sie es in der Liste Ihrer "
+            "Angebote als aktuell, oder ändern Sie es: Dann ist es sofort wieder sichtbar."
+        )))
+    if staleness.is_hidden(profile):
+        found.append(Hint("profile_hidden", _(
+            "Ihr Arbeitgeberprofil ist zurzeit nicht im Portal zu sehen, weil auf unsere "
+            "Erinnerung keine Antwort kam. Bestätigen Sie es im Tab „Arbeitgeberprofil“ als "
+            "aktuell; dann sind auch Ihre Angebote wieder sichtbar."
+        )))
+    elif not publication.is_public(profile):
         found.append(Hint("profile_unpublished", _(
             "Ihr Arbeitgeberprofil ist noch nicht veröffentlicht. Angebote werden erst sichtbar, "
             "wenn auch das Profil veröffentlicht ist."
@@ -127,6 +139,8 @@ class OfferRow:
     stale: bool
     past: bool
     needs_review: bool
+    hidden: bool = False
+    """Taken off the portal by an unanswered staleness reminder (``services.staleness``)."""
 
 
 @dataclass
@@ -134,11 +148,16 @@ class Overview:
     profile: EmployerProfile | None
     rows: list[OfferRow]
     profile_public: bool = False
+    stale_after_days: int | None = None
+    """The region's staleness period (``staleness.period_days``)."""
 
 
 def overview(session: Session, customer_id: int, today: date, now: datetime,
              stale_after_days: int) -> Overview:
-    """The list of the tab: every offer with its period, views, notes and possible actions."""
+    """The list of the tab: every offer with its period, views, notes and possible actions.
+
+    ``stale_after_days`` is the installation's period; the profile's region may set its own
+    (``staleness.period_days``)."""
     profile = profiles.profile_for_customer(session, customer_id)
     if profile is None:
         return Overview(None, [])
@@ -146,6 +165,7 @@ def overview(session: Session, customer_id: int, today: date, now: datetime,
     counts = view_counts(session, [o.id for o in offers])
     profile_public = publication.is_public(profile)
     region = region_by_id(session, profile.region_id)
+    stale_after_days = staleness.period_days(region, stale_after_days)
     rows = []
     for offer in offers:
         timing = Timing.of_offer(offer)
@@ -157,12 +177,29 @@ def overview(session: Session, customer_id: int, today: date, now: datetime,
         if offer.status == "in_review" and offer.published_snapshot is not None:
             notes.append(_("Öffentlich ist die zuletzt freigegebene Fassung, bis die Prüfung "
                            "abgeschlossen ist."))
+        hidden = staleness.is_hidden(offer)
+        if hidden:
+            notes.append(_("Nicht im Portal zu sehen: Auf unsere Erinnerung vom %(date)s, ob es "
+                           "noch aktuell ist, kam keine Antwort. Bestätigen oder ändern Sie es, "
+                           "dann ist es sofort wieder sichtbar.",
+                           date=_day(offer.stale_notified_at)))
+        elif offer.stale_notified_at is not None:
+            notes.append(_("Wir haben am %(date)s gefragt, ob es noch aktuell ist. Ohne Antwort "
+                           "nehmen wir es am %(hide)s aus dem Portal.",
+                           date=_day(offer.stale_notified_at),
+                           hide=_day(offer.stale_notified_at
+                                     + timedelta(days=stale_after_days))))
         if (offer.status in ("published", "in_review") or pending) and not profile_public:
-            notes.append(_("Wird sichtbar, sobald Ihr Arbeitgeberprofil veröffentlicht ist."))
+            if staleness.is_hidden(profile):
+                notes.append(_("Nicht im Portal zu sehen, solange Ihr Arbeitgeberprofil nicht "
+                               "als aktuell bestätigt ist."))
+            else:
+                notes.append(_("Wird sichtbar, sobald Ihr Arbeitgeberprofil veröffentlicht "
+                               "ist."))
         if offer.status == "draft" and offer.review_comment:
             notes.append(_("Hinweis aus der Prüfung: %(comment)s", comment=offer.review_comment))
-        stale = is_stale(offer, now, stale_after_days)
-        if stale:
+        stale = is_stale(offer, now, stale_after_days) or hidden
+        if stale and not hidden:
             notes.append(_("Seit über %(days)s Tagen nicht geändert. Ist das Angebot noch "
                            "aktuell?", days=stale_after_days))
         past = offer.status != "archived" and timing.is_past(today)
@@ -182,8 +219,13 @@ def overview(session: Session, customer_id: int, today: date, now: datetime,
             stale=stale,
             past=past,
             needs_review=publication.needs_review(offer, region),
+            hidden=hidden,
         ))
-    return Overview(profile, rows, profile_public)
+    return Overview(profile, rows, profile_public, stale_after_days)
+
+
+def _day(moment: datetime | None) -> str:
+    return moment.strftime("%d.%m.%Y") if moment else "–"
 
 
 def public_view(session: Session, snapshot: dict[str, Any], today: date) -> dict[str, Any]:

@@ -21,7 +21,16 @@ from ..i18n import gettext as _
 from ..models import EmployerProfile, Offer
 from ..models.base import utcnow
 from ..models.host import get_customer
-from . import audit, geocoding, ownership, profiles, publication, recurrence, search_index
+from . import (
+    audit,
+    geocoding,
+    ownership,
+    profiles,
+    publication,
+    recurrence,
+    search_index,
+    staleness,
+)
 from .errors import NotFound, ValidationError
 from .geocoder import GeocoderSettings
 from .input_checks import db_ids, stripped_or_none, without_control_chars
@@ -169,7 +178,10 @@ def update_offer(session: Session, customer_id: int, offer_id: int, data: OfferI
             offer.status = "draft"
         offer.updated_by_user_id = actor_user_id
         _record(session, "updated", offer, actor_user_id)
+    was_hidden = staleness.answer(offer)
     flush_or_conflict(session)
+    if was_hidden:
+        search_index.refresh_offer(session, offer)
     return offer
 
 
@@ -184,9 +196,12 @@ def has_pending_changes(offer: Offer) -> bool:
 
 
 def allowed_actions(offer: Offer) -> frozenset[str]:
+    """The buttons an offer has now (``_REFUSALS`` says why a missing one is refused)."""
     actions = {"duplicate"}
     if offer.status != "archived":
         actions |= {"edit", "archive"}
+    else:
+        actions.add("restore")
     if offer.status == "draft":
         actions.add("submit")
     if publication.is_public(offer):
@@ -202,8 +217,10 @@ def allowed_actions(offer: Offer) -> frozenset[str]:
 
 _REFUSALS = {
     "edit": N_(
-        "Archivierte Angebote können nicht mehr bearbeitet werden. Legen Sie eine Kopie an."
+        "Archivierte Angebote können nicht bearbeitet werden. Stellen Sie das Angebot wieder "
+        "her oder legen Sie eine Kopie an."
     ),
+    "restore": N_("Nur archivierte Angebote können wiederhergestellt werden."),
     "submit": N_("Nur Entwürfe und geänderte Angebote können eingereicht werden."),
     "pause": N_("Nur veröffentlichte Angebote können pausiert werden."),
     "resume": N_("Nur pausierte Angebote können fortgesetzt werden."),
@@ -229,6 +246,7 @@ def submit_offer(session: Session, customer_id: int, offer_id: int,
     offer = get_offer(session, customer_id, offer_id)
     _require(offer, "submit")
     region = region_by_id(session, offer.profile.region_id)
+    staleness.answer(offer)  # publication.submit refreshes the index
     status = publication.submit(session, offer, region, offer_snapshot, actor_user_id)
     flush_or_conflict(session)
     return status
@@ -257,6 +275,7 @@ def resume_offer(session: Session, customer_id: int, offer_id: int,
     offer = get_offer(session, customer_id, offer_id)
     _require(offer, "resume")
     status = "draft" if has_pending_changes(offer) else "published"
+    staleness.answer(offer)  # the company put it back online itself
     return _set_visibility(session, offer, status, "resumed", actor_user_id)
 
 
@@ -265,6 +284,32 @@ def archive_offer(session: Session, customer_id: int, offer_id: int,
     offer = get_offer(session, customer_id, offer_id)
     _require(offer, "archive")
     return _set_visibility(session, offer, "archived", "archived", actor_user_id)
+
+
+def restore_offer(session: Session, customer_id: int, offer_id: int,
+                  actor_user_id: int | None = None, *,
+                  expected_version: int | None) -> Offer:
+    """Archived → an unpublished draft the company can edit and submit again.
+
+    Never straight back online: what was archived may be long out of date (dates, places,
+    contact), so the restored offer counts as new. Its former public version is dropped, and
+    the next submission goes through the region's review rule as a first publication
+    (``publication.needs_review``); ``published_at`` stays, so it is never deleted as a "draft
+    that was never published". ``expected_version`` is the version the button was shown with
+    (``EditConflict`` when someone changed the offer since).
+    """
+    offer = get_offer(session, customer_id, offer_id)
+    check_version(expected_version, offer.version)
+    _require(offer, "restore")
+    offer.status = "draft"
+    offer.published_snapshot = None
+    offer.updated_at = utcnow()
+    offer.updated_by_user_id = actor_user_id
+    staleness.clear(offer)
+    _record(session, "restored", offer, actor_user_id)
+    flush_or_conflict(session)
+    search_index.refresh_offer(session, offer)
+    return offer
 
 
 def delete_offer(session: Session, customer_id: int, offer_id: int,
@@ -334,18 +379,26 @@ def make_yearly(session: Session, customer_id: int, offer_id: int,
     if offer.status in ("published", "in_review"):
         offer.status = "draft"
     offer.updated_by_user_id = actor_user_id
+    was_hidden = staleness.answer(offer)
     _record(session, "made_yearly", offer, actor_user_id)
     flush_or_conflict(session)
+    if was_hidden:
+        search_index.refresh_offer(session, offer)
     return offer
 
 
 def confirm_current(session: Session, customer_id: int, offer_id: int,
-                    actor_user_id: int | None = None) -> Offer:
-    """The company says a stale offer is still right: it counts as touched today."""
+                    actor_user_id: int | None = None, *, via: str = "tab") -> Offer:
+    """The company says a stale offer is still right: it counts as touched today.
+
+    One path for the tab's button and the one-click link of the reminder mail (``via="link"``,
+    no user: the signed token was the check, ``services.staleness.check_link``). A reminder's
+    stamps are cleared, so an offer the reminder took off the portal is back at once."""
     offer = get_offer(session, customer_id, offer_id)
-    offer.updated_at = utcnow()
-    offer.stale_notified_at = None
+    was_hidden = staleness.touch(offer)
     offer.updated_by_user_id = actor_user_id
-    _record(session, "confirmed", offer, actor_user_id)
+    _record(session, "confirmed", offer, actor_user_id, via=via, was_hidden=was_hidden)
     flush_or_conflict(session)
+    if was_hidden:
+        search_index.refresh_offer(session, offer)
     return offer

@@ -22,6 +22,7 @@ from . import media as media_service
 from .errors import NotFound
 from .profile_input import DEFAULT_VIDEO_HOSTS, SOCIAL_NETWORKS, ProfileInput, validate_input
 from .profiles import apply_input, new_profile, profile_for_customer, working_snapshot
+from .snapshots import published_alt_texts
 
 
 def _names(session: Session, model: type, keys: Sequence[str]) -> list[str]:
@@ -60,6 +61,8 @@ def profile_view(
         )
     } if ids else {}
     pictures = [rows[i] for i in ids if i in rows]
+    # The snapshot's descriptions, not the rows': a changed description waits for review.
+    alts = published_alt_texts(snapshot, pictures)
     logo = next((m for m in pictures if media_service.original_kind(m) == "logo"), None)
     photos = [m for m in pictures if media_service.original_kind(m) == "photo"]
     name = snapshot.get("display_name") or ""
@@ -93,7 +96,7 @@ def profile_view(
             if _safe_href(social.get(key))
         ],
         "logo": _picture(logo, media_url, _("Logo von %(name)s", name=name)) if logo else None,
-        "photos": [_picture(m, media_url, m.alt_text) for m in photos],
+        "photos": [_picture(m, media_url, alts.get(str(m.id), m.alt_text)) for m in photos],
         "company": company,
     }
 

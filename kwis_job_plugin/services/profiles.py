@@ -20,7 +20,7 @@ from ..i18n import gettext as _
 from ..models import EmployerProfile, Offer
 from ..models.base import utcnow
 from ..models.host import get_customer
-from . import audit, ownership, publication, search_index
+from . import audit, ownership, publication, search_index, staleness
 from . import media as media_service
 from .errors import NotFound, ValidationError
 from .locking import check_version, flush_or_conflict
@@ -28,7 +28,7 @@ from .profile_input import DEFAULT_VIDEO_HOSTS, CleanInput, ProfileInput, valida
 from .regions import region_by_id, region_for_ags
 from .sanitize import text_length
 from .slugs import unique_slug
-from .snapshots import profile_snapshot
+from .snapshots import MEDIA_ALT, complete_alt_texts, profile_snapshot
 
 # -- reading --------------------------------------------------------------------------------
 
@@ -91,10 +91,18 @@ def working_snapshot(profile: EmployerProfile) -> dict[str, Any]:
 
 
 def has_unpublished_changes(profile: EmployerProfile) -> bool:
-    """Whether the public version differs from the working copy (``None``-safe)."""
-    if profile.published_snapshot is None:
+    """Whether the public version differs from the working copy (``None``-safe).
+
+    A public version published before pictures' descriptions were part of the snapshot
+    (``snapshots.MEDIA_ALT``) shows the rows' descriptions, so it is compared without them:
+    such a profile does not suddenly count as changed."""
+    published = profile.published_snapshot
+    if published is None:
         return False
-    return working_snapshot(profile) != profile.published_snapshot
+    working = working_snapshot(profile)
+    if MEDIA_ALT not in published:
+        working.pop(MEDIA_ALT, None)
+    return working != published
 
 
 def is_stale(profile: EmployerProfile, now: datetime, stale_after_days: int) -> bool:
@@ -200,22 +208,33 @@ def save_profile(
     before = None if created else _state(profile)
     region_before = profile.region_id
     with session.no_autoflush:
+        complete_alt_texts(profile)
         apply_input(session, profile, clean)
         profile.region_id = region.id if region else None
-        changed = created or _state(profile) != before
+        after = _state(profile)
+        changed = created or after != before
     if changed:
         if profile.status in ("published", "in_review"):
             profile.status = "draft"
         profile.updated_at = utcnow()
         profile.updated_by_user_id = actor_user_id
-        profile.stale_notified_at = None
+    # Saving answers a staleness reminder, changed or not: the profile is back on the portal.
+    was_hidden = staleness.answer(profile)
     media_service.purge_retired(session, profile, keep_published=True)
     flush_or_conflict(session, duplicate_key_is_conflict=True)
-    if not created and profile.region_id != region_before:
+    if was_hidden or (not created and profile.region_id != region_before):
         search_index.refresh_profile(session, profile)  # the public offers move with it
     if created:
         audit.record(session, "employerprofile.created", "employerprofile", profile.id,
                      actor_user_id=actor_user_id, region_id=profile.region_id)
+        flush_or_conflict(session, duplicate_key_is_conflict=True)
+    elif changed:  # which fields, never their text (services/audit.py)
+        fields = audit.changes(before[0], after[0])["fields"]
+        if before[1] != after[1]:
+            fields.append("media")
+        audit.record(session, "employerprofile.updated", "employerprofile", profile.id,
+                     actor_user_id=actor_user_id, region_id=profile.region_id,
+                     details={"fields": fields})
         flush_or_conflict(session, duplicate_key_is_conflict=True)
     return profile
 
@@ -246,12 +265,14 @@ def submit_profile(
     region = region_by_id(session, profile.region_id)
     if not publication.needs_review(profile, region):
         media_service.purge_retired(session, profile, keep_published=False)
+    staleness.answer(profile)  # submitting answers a reminder; submit refreshes the index
     status = publication.submit(session, profile, region, profile_snapshot, actor_user_id)
     flush_or_conflict(session, duplicate_key_is_conflict=True)
     return status
 
 
-def approve_profile(session: Session, profile: EmployerProfile, reviewer_user_id: int) -> None:
+def approve_profile(session: Session, profile: EmployerProfile, reviewer_user_id: int, *,
+                    details: dict[str, Any] | None = None) -> None:
     """Approve a submitted profile: the working copy becomes the public version.
 
     Pictures the company removed meanwhile are deleted first, so the new snapshot lists only
@@ -259,20 +280,30 @@ def approve_profile(session: Session, profile: EmployerProfile, reviewer_user_id
     """
     if profile.status == "in_review":
         media_service.purge_retired(session, profile, keep_published=False)
-    publication.approve(session, profile, profile_snapshot, reviewer_user_id)
+    publication.approve(session, profile, profile_snapshot, reviewer_user_id,
+                        region_id=profile.region_id, details=details)
 
 
 def confirm_current(
     session: Session, customer_id: int, *, expected_version: int | None,
-    actor_user_id: int | None,
+    actor_user_id: int | None, via: str = "tab",
 ) -> EmployerProfile:
-    """"Everything is still correct": resets the staleness clock without changing the status."""
+    """"Everything is still correct": resets the staleness clock without changing the status.
+
+    One path for the tab's button and the one-click link of the reminder mail (``via="link"``,
+    no user: the signed token was the check, ``services.staleness.check_link``). A reminder's
+    stamps are cleared, so a profile the reminder took off the portal is back at once, its
+    offers with it (the search index is refreshed)."""
     profile = profile_for_customer(session, customer_id)
     if profile is None:
         raise NotFound(customer_id)
     check_version(expected_version, profile.version)
-    profile.updated_at = utcnow()
+    was_hidden = staleness.touch(profile)
     profile.updated_by_user_id = actor_user_id
-    profile.stale_notified_at = None
+    audit.record(session, "employerprofile.confirmed", "employerprofile", profile.id,
+                 actor_user_id=actor_user_id, region_id=profile.region_id,
+                 details={"via": via, "was_hidden": was_hidden})
     flush_or_conflict(session, duplicate_key_is_conflict=True)
+    if was_hidden:
+        staleness.reindex(session, profile)
     return profile

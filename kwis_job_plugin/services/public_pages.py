@@ -7,7 +7,8 @@ Whether a page exists is decided here and nowhere else:
   Documents exist only while the offer and its profile are both public
   (``search_index.searchable``), so drafts, paused, archived and never-published offers, and
   offers of unpublished or archived profiles, have no page, exactly as they have no search hit.
-* A company page exists while the profile is public (``publication.is_public``) and belongs to
+* A company page exists while the profile is public (``publication.is_public``: released,
+  neither paused nor archived, not taken off by an unanswered staleness reminder) and belongs to
   a region with the ``portal`` feature on (``has_company_page``). Its pictures are served
   (``public_media``) by exactly this rule, and only those its published version lists.
 
@@ -374,8 +375,7 @@ def sitemap_entries(session: Session, today: date) -> list[SitemapEntry]:
         )
         .where(
             EmployerProfile.region_id.in_(list(region_ids)),
-            EmployerProfile.published_snapshot.is_not(None),
-            EmployerProfile.status.not_in(("paused", "archived")),
+            *publication.public_conditions(EmployerProfile),
         )
         .order_by(EmployerProfile.slug)
     ).all()

@@ -24,6 +24,7 @@ class Publishable(Protocol):
     id: int
     status: str
     published_snapshot: dict[str, Any] | None
+    stale_hidden_at: Any
     published_at: Any
     submitted_at: Any
     reviewed_at: Any
@@ -75,19 +76,27 @@ def approve(
     obj: Publishable,
     snapshot: Callable[[Any], dict[str, Any]],
     reviewer_user_id: int,
+    *,
+    region_id: int | None = None,
+    details: dict[str, Any] | None = None,
 ) -> None:
+    """Publish the submitted working copy; ``region_id`` and ``details`` (no personal data,
+    e.g. the reviewed version's fingerprint) go into the audit entry."""
     if obj.status != "in_review":
         raise ValidationError({"status": _("Nur eingereichte Inhalte können freigegeben werden.")})
     _publish(obj, snapshot)
     obj.reviewed_at, obj.reviewed_by_user_id, obj.review_comment = utcnow(), reviewer_user_id, None
     kind = type(obj).__name__.lower()
-    audit.record(session, f"{kind}.approved", kind, obj.id, actor_user_id=reviewer_user_id)
+    audit.record(session, f"{kind}.approved", kind, obj.id, actor_user_id=reviewer_user_id,
+                 region_id=region_id, details=details)
     session.flush()
     search_index.refresh(session, obj)
 
 
-def reject(session: Session, obj: Publishable, reviewer_user_id: int, comment: str) -> None:
-    """Send back with a comment; a previously published version stays public."""
+def reject(session: Session, obj: Publishable, reviewer_user_id: int, comment: str, *,
+           region_id: int | None = None, details: dict[str, Any] | None = None) -> None:
+    """Send back with a comment; a previously published version stays public. The audit
+    entry gets ``region_id`` and ``details`` (never the comment: free text)."""
     if obj.status != "in_review":
         raise ValidationError(
             {"status": _("Nur eingereichte Inhalte können zurückgegeben werden.")}
@@ -98,13 +107,35 @@ def reject(session: Session, obj: Publishable, reviewer_user_id: int, comment: s
     obj.reviewed_at, obj.reviewed_by_user_id = utcnow(), reviewer_user_id
     obj.review_comment = comment.strip()
     kind = type(obj).__name__.lower()
-    audit.record(session, f"{kind}.rejected", kind, obj.id, actor_user_id=reviewer_user_id)
+    audit.record(session, f"{kind}.rejected", kind, obj.id, actor_user_id=reviewer_user_id,
+                 region_id=region_id, details=details)
     session.flush()
     search_index.refresh(session, obj)
 
 
+OFFLINE_STATUSES = ("paused", "archived")
+"""Statuses whose published version stays off the portal."""
+
+
 def is_public(obj: Publishable) -> bool:
-    return obj.published_snapshot is not None and obj.status not in ("paused", "archived")
+    """Whether the public version is on the portal: released, neither paused nor archived, and
+    not taken off by an unanswered staleness reminder (``stale_hidden_at``,
+    ``services/staleness.py``). ``public_conditions`` is the same rule in SQL."""
+    return (
+        obj.published_snapshot is not None
+        and obj.status not in OFFLINE_STATUSES
+        and getattr(obj, "stale_hidden_at", None) is None
+    )
+
+
+def public_conditions(model: Any) -> tuple[Any, ...]:
+    """``is_public`` as SQL conditions on ``model`` (``EmployerProfile`` or ``Offer``), for
+    queries that must not load the snapshots."""
+    return (
+        model.published_snapshot.is_not(None),
+        model.status.not_in(OFFLINE_STATUSES),
+        model.stale_hidden_at.is_(None),
+    )
 
 
 def _publish(obj: Publishable, snapshot: Callable[[Any], dict[str, Any]]) -> None:

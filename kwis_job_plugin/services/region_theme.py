@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from ..i18n import gettext as _
 from ..models import EmployerProfile, Offer, Region
-from . import media
+from . import audit, media
 from .errors import ValidationError
 
 MIN_CONTRAST = 4.5
@@ -111,11 +111,14 @@ def update_theme(
     logo: bytes | None = None,
     logo_alt: str | None = None,
     remove_logo: bool = False,
+    actor_user_id: int | None = None,
 ) -> Region:
     """Check everything first, then change the region; any error changes nothing.
 
     ``logo``: the bytes of a new upload (verified and re-encoded like a profile logo) or
-    ``None`` to keep the current one; ``remove_logo`` drops it.
+    ``None`` to keep the current one; ``remove_logo`` drops it. A change is audited
+    (``region.look_changed``: colours and the logo's hash before and after; the logo text only
+    as a changed field name).
     """
     errors: dict[str, str] = {}
     colors = {}
@@ -137,6 +140,7 @@ def update_theme(
     if errors:
         raise ValidationError(errors)
 
+    before = _look(region)
     region.theme_color = colors["theme_color"]
     region.theme_color_secondary = colors["theme_color_secondary"]
     if remove_logo and image is None:
@@ -149,8 +153,22 @@ def update_theme(
         region.logo_width, region.logo_height = image.width, image.height
         region.logo_sha256 = image.sha256
     region.logo_alt = alt or None
+    changed = audit.changes(before, _look(region), shown=LOOK_VALUES_SHOWN)
+    if changed["fields"]:
+        audit.record(session, "region.look_changed", "region", region.id,
+                     actor_user_id=actor_user_id, region_id=region.id, details=changed)
     session.flush()
     return region
+
+
+LOOK_VALUES_SHOWN = ("theme_color", "theme_color_secondary", "logo_sha256")
+
+
+def _look(region: Region) -> dict[str, str | None]:
+    """What the audit log compares; the logo by its hash, never its bytes."""
+    return {"theme_color": region.theme_color,
+            "theme_color_secondary": region.theme_color_secondary,
+            "logo_sha256": region.logo_sha256, "logo_alt": region.logo_alt}
 
 
 # --- what the portal shows -------------------------------------------------------------------

@@ -9,6 +9,11 @@ A decision is bound to the version the reviewer saw. The review page shows the s
 and ``approve``/``send_back`` refuse with ``EditConflict`` when the item now holds anything else
 (the company edited and resubmitted in between). Nothing changes then, and the page shows the new
 version with its new fingerprint.
+
+Each decision, in its own transaction: the audit entry (who, what, the approved or returned
+version's ``fingerprint``; never the note, which is free text) and the mail to the company
+(``review_mails.decision_mail``, through the outbox). The admin pages list and open only what
+the admin's regions hold (``waiting`` and ``region_of`` with ``admin_scope``).
 """
 
 from __future__ import annotations
@@ -20,12 +25,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..i18n import gettext as _
-from ..models import EmployerProfile, Offer
-from . import media, profiles, publication
+from ..models import EmployerProfile, Media, Offer
+from . import admin_scope, media, profiles, publication, review_mails
 from .errors import EditConflict, NotFound, ValidationError
 from .input_checks import has_forbidden_chars, without_forbidden_chars
 from .snapshots import offer_snapshot, profile_snapshot
@@ -115,15 +121,50 @@ def _check_seen(obj: EmployerProfile | Offer, seen_version: str | None) -> None:
         raise EditConflict(f"{type(obj).__name__.lower()} {obj.id}: a newer version waits")
 
 
+def region_id_of(obj: EmployerProfile | Offer | Media) -> int | None:
+    """The region an item belongs to: its profile's (offers and pictures follow their
+    company)."""
+    if isinstance(obj, EmployerProfile):
+        return obj.region_id
+    return obj.profile.region_id if obj.profile is not None else None
+
+
+def region_of(session: Session, kind: str, object_id: int) -> int | None:
+    """The region of a reviewable item, for the admin's region check; ``NotFound`` for an
+    unknown one."""
+    return region_id_of(load(session, kind, object_id))
+
+
+def waiting(session: Session, region_ids: frozenset[int] | None = None
+            ) -> tuple[list[EmployerProfile], list[Offer]]:
+    """What waits for review, oldest first, within ``region_ids`` (``admin_scope``: ``None``
+    is every region and the companies outside them)."""
+    profiles_query = admin_scope.narrow(
+        select(EmployerProfile).where(EmployerProfile.status == "in_review"),
+        EmployerProfile.region_id, region_ids,
+    ).order_by(EmployerProfile.submitted_at, EmployerProfile.id)
+    offers_query = admin_scope.narrow(
+        select(Offer).join(EmployerProfile, EmployerProfile.id == Offer.profile_id)
+        .where(Offer.status == "in_review"),
+        EmployerProfile.region_id, region_ids,
+    ).options(selectinload(Offer.profile), selectinload(Offer.offer_type)).order_by(
+        Offer.submitted_at, Offer.id)
+    return list(session.scalars(profiles_query)), list(session.scalars(offers_query))
+
+
 def _decide(session: Session, kind: str, object_id: int, seen_version: str | None,
-            decide: Callable[[EmployerProfile | Offer], None]) -> EmployerProfile | Offer:
+            decide: Callable[[EmployerProfile | Offer, dict[str, Any]], None]
+            ) -> EmployerProfile | Offer:
     """Lock, check the seen version (only while in review: otherwise the status check of
-    ``publication`` gives the clearer message), decide, flush; a concurrent save is a conflict."""
+    ``publication`` gives the clearer message), decide, flush; a concurrent save is a conflict.
+
+    ``decide`` gets the item and the audit details (the decided version's fingerprint)."""
     obj = load(session, kind, object_id, for_update=True)
     if obj.status == "in_review":
         _check_seen(obj, seen_version)
+    details = {"fingerprint": fingerprint(obj)}
     try:
-        decide(obj)
+        decide(obj, details)
         session.flush()
     except StaleDataError as exc:
         raise EditConflict(str(exc)) from exc
@@ -131,18 +172,24 @@ def _decide(session: Session, kind: str, object_id: int, seen_version: str | Non
 
 
 def approve(session: Session, kind: str, object_id: int, reviewer_user_id: int, *,
-            seen_version: str | None) -> EmployerProfile | Offer:
-    """Publish the submitted version, if it is still the one the reviewer saw.
+            seen_version: str | None, links: review_mails.Links | None
+            ) -> EmployerProfile | Offer:
+    """Publish the submitted version, if it is still the one the reviewer saw, and queue the
+    company's mail (links into its tab from ``links``).
 
     Raises ``EditConflict`` (nothing changed) when the item now holds another version,
-    ``ValidationError`` when it is not in review and ``NotFound`` for an unknown item.
+    ``ValidationError`` when it is not in review, ``NotFound`` for an unknown item and
+    ``review_mails.MissingLinks`` without ``links``.
     """
+    review_mails.required(links)
 
-    def decide(obj: EmployerProfile | Offer) -> None:
+    def decide(obj: EmployerProfile | Offer, details: dict[str, Any]) -> None:
         if isinstance(obj, EmployerProfile):
-            profiles.approve_profile(session, obj, reviewer_user_id)
+            profiles.approve_profile(session, obj, reviewer_user_id, details=details)
         else:
-            publication.approve(session, obj, offer_snapshot, reviewer_user_id)
+            publication.approve(session, obj, offer_snapshot, reviewer_user_id,
+                                region_id=region_id_of(obj), details=details)
+        review_mails.decision_mail(session, obj, review_mails.APPROVED, links=links)
 
     return _decide(session, kind, object_id, seen_version, decide)
 
@@ -174,16 +221,22 @@ def shown_note(comment: str | None) -> str:
 
 
 def send_back(session: Session, kind: str, object_id: int, reviewer_user_id: int,
-              comment: str | None, *, seen_version: str | None) -> EmployerProfile | Offer:
-    """Return the submitted version with a note, if it is still the one the reviewer saw.
+              comment: str | None, *, seen_version: str | None,
+              links: review_mails.Links | None) -> EmployerProfile | Offer:
+    """Return the submitted version with a note, if it is still the one the reviewer saw, and
+    mail the note to the company.
 
     The public version (if any) stays online. Errors as in ``approve``; a bad note is a
     ``ValidationError`` at ``comment``. The version is checked first: a note on a version the
     reviewer has not seen is not worth correcting.
     """
+    review_mails.required(links)
 
-    def decide(obj: EmployerProfile | Offer) -> None:
+    def decide(obj: EmployerProfile | Offer, details: dict[str, Any]) -> None:
         note = clean_note(comment) if obj.status == "in_review" else (comment or "")
-        publication.reject(session, obj, reviewer_user_id, note)
+        publication.reject(session, obj, reviewer_user_id, note, region_id=region_id_of(obj),
+                           details=details)
+        review_mails.decision_mail(session, obj, review_mails.RETURNED, links=links,
+                                   note=obj.review_comment or "")
 
     return _decide(session, kind, object_id, seen_version, decide)

@@ -6,8 +6,9 @@ transaction: ``refresh_offer`` after an offer is published, paused, resumed, arc
 offer); ``remove_offer`` before an offer is deleted; ``rebuild_all`` after a bulk import or an
 upgrade. They read only the published snapshots, never the working copies.
 
-An offer is searchable when the offer and its profile are both public (a snapshot exists and the
-status is neither paused nor archived, see ``publication.is_public``) and the profile belongs to
+An offer is searchable when the offer and its profile are both public (a snapshot exists, the
+status is neither paused nor archived and no unanswered staleness reminder took it off the
+portal, see ``publication.is_public``) and the profile belongs to
 a region. Expiry is checked when searching (``expires_on``), and so is the region's ``portal``
 switch, so neither needs a job that runs at midnight. No Flask here.
 """

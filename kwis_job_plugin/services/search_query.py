@@ -18,8 +18,7 @@ from sqlalchemy.orm import Session
 
 from ..i18n import get_locale
 from ..i18n import gettext as _
-from ..models import Benefit, OccupationalField, OfferType, TargetGroup, TrainingOccupation
-from . import features, places, taxonomy
+from . import places, search_settings
 from .input_checks import single_line
 
 PAGE_SIZE = 20
@@ -134,10 +133,10 @@ class Vocabulary:
 
     @classmethod
     def load(cls, session: Session) -> Vocabulary:
-        regions = features.regions_with(session, "portal")
-        types, target_groups, fields, occupations, benefits = taxonomy.active_names_of(
-            session, OfferType, TargetGroup, OccupationalField, TrainingOccupation, Benefit
-        )
+        """From the process's copy of the settings (``search_settings``: one version check)."""
+        settings = search_settings.current(session)
+        regions = settings.portal_regions
+        types, target_groups, fields, occupations, benefits = settings.taxonomies
         return cls(
             types=types,
             target_groups=target_groups,

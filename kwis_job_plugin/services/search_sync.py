@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..models import SearchChange, SearchDoc, SearchFacet
+from . import search_settings  # noqa: F401  (its flush listener, in every writing process)
 from .search_replica import DocRow, Replica
 
 CHUNK = 20_000

@@ -1,4 +1,8 @@
-"""Admin pages: regions with their feature switches and their look (review: ``admin_review``)."""
+"""Admin pages: regions with their feature switches and their look (review: ``admin_review``).
+
+A region admin sees and changes only the regions assigned (``access.admin_region_ids``); every
+route that names a region checks it first (``access.require_region``: 404 for another region's
+id, the same answer as for an unknown one)."""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from ..config import FEATURE_KEYS, FEATURES
 from ..forms.region_theme import RegionThemeForm
 from ..i18n import gettext as _
 from ..models import Region
-from ..services import features, media, region_theme, regions
+from ..services import admin_scope, features, media, region_theme
 from ..services.errors import ValidationError
 from ..services.input_checks import without_forbidden_chars
 from . import access, context
@@ -33,7 +37,7 @@ def _limit_theme_upload(endpoint, _values) -> None:
 def _render_regions(theme_errors: dict[int, dict[str, str]] | None = None,
                     theme_input: dict[int, dict[str, str]] | None = None, status: int = 200):
     session = context.db()
-    all_regions = regions.all_regions(session)
+    all_regions = admin_scope.visible_regions(session, access.admin_region_ids())
     return render_template(
         "kwis_job/admin/regions.html",
         active_menu="kwis_job_regions",
@@ -57,6 +61,7 @@ def region_list():
 def region_theme_save(region_id: int):
     """The region's look on the portal: colours checked for contrast, logo re-encoded."""
     session = context.db()
+    access.require_region(region_id)
     region = session.get(Region, region_id)
     if region is None:
         abort(404)
@@ -75,6 +80,7 @@ def region_theme_save(region_id: int):
             logo=logo,
             logo_alt=form["logo_alt"],
             remove_logo=request.form.get("remove_logo") == "1",
+            actor_user_id=context.user().id,
         )
     except ValidationError as exc:
         session.rollback()
@@ -88,6 +94,7 @@ def region_theme_save(region_id: int):
 @access.admin
 def switch_feature(region_id: int, feature: str):
     session = context.db()
+    access.require_region(region_id)
     region = session.get(Region, region_id)
     if region is None or feature not in FEATURE_KEYS:
         abort(404)

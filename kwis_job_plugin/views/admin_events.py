@@ -3,7 +3,9 @@ archives events, reads the overview per event and writes to everyone taking part
 
 Thin views over ``services.events.agency``: parse, call the service, commit once or roll back,
 render. Bad input re-renders the form with the messages at the fields (HTTP 422) after a
-rollback, so nothing is written. Publish, cancel and archive ask first (a GET shows the question
+rollback, so nothing is written. A region admin lists, opens and changes only the events of
+their regions, and creates them only there (the region choices are theirs; ``_event`` answers
+404 for the rest). Publish, cancel and archive ask first (a GET shows the question
 on the overview page, the POST with its CSRF token does it).
 """
 
@@ -17,7 +19,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from ..forms.event import CancelForm, ConfirmForm, EventForm, MessageForm
 from ..i18n import gettext as _
 from ..i18n import ngettext
-from ..services import regions
+from ..services import admin_scope
 from ..services.errors import NotFound, ValidationError
 from ..services.event_pages import kind_label
 from ..services.events import agency
@@ -50,10 +52,13 @@ def _event_globals():
 
 
 def _event(event_id: int):
+    """The event, or 404 when it does not exist or lies outside the admin's regions."""
     try:
-        return agency.get_event(context.db(), event_id)
+        event = agency.get_event(context.db(), event_id)
     except NotFound:
         abort(404)
+    access.require_region(event.region_id)
+    return event
 
 
 # --- list, create, edit ---------------------------------------------------------------------
@@ -64,7 +69,7 @@ def _event(event_id: int):
 def index():
     return render_template(
         "kwis_job/admin/events.html",
-        events=agency.list_events(context.db()),
+        events=agency.list_events(context.db(), region_ids=access.admin_region_ids()),
         today=_today(),
         allowed_actions=agency.allowed_actions,
     )
@@ -72,7 +77,7 @@ def index():
 
 def _build_form(**kwargs) -> EventForm:
     form = EventForm(**kwargs)
-    form.set_choices(regions.all_regions(context.db()))
+    form.set_choices(admin_scope.visible_regions(context.db(), access.admin_region_ids()))
     return form
 
 
@@ -149,6 +154,7 @@ def _message_forms(**posted) -> dict[str, MessageForm]:
 def _render_overview(event_id: int, *, confirm: str | None = None, confirm_form=None,
                      messages=None, error: str | None = None, status: int = 200):
     session = context.db()
+    _event(event_id)
     try:
         figures = agency.overview(session, event_id)
     except NotFound:

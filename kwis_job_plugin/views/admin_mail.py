@@ -1,4 +1,7 @@
-"""Admin page "E-Mail-Versand": what waits in the outbox, what went out, what failed and why."""
+"""Admin page "E-Mail-Versand": what waits in the outbox, what went out, what failed and why.
+
+A region admin sees and retries only the mails of their regions; mails without a region are
+for global admins only (``services/mail/admin.py``)."""
 
 from __future__ import annotations
 
@@ -21,7 +24,7 @@ def index():
     return render_template(
         "kwis_job/admin/mail.html",
         active_menu=MENU_KEY,
-        mail=mail_admin.overview(context.db()),
+        mail=mail_admin.overview(context.db(), region_ids=access.admin_region_ids()),
     )
 
 
@@ -30,7 +33,8 @@ def index():
 def retry(mail_id: int):
     session = context.db()
     try:
-        mail = mail_admin.retry(session, mail_id)
+        mail = mail_admin.retry(session, mail_id, region_ids=access.admin_region_ids(),
+                                actor_user_id=context.user().id)
     except NotFound:
         session.rollback()
         abort(404)

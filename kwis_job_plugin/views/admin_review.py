@@ -1,15 +1,35 @@
-"""Admin pages for the review of submissions: the queue, the submitted version, the decision."""
+"""Admin pages for the review of submissions: the queue, the submitted version with what it
+changes (``services.review_diff``), the decision and its mail to the company.
+
+A region admin sees and decides only what the assigned regions hold: the queue is narrowed to
+``access.admin_region_ids()``, and every route that names a profile, offer or picture checks its
+region first (``access.require_region``: 404 for another region's item, as for an unknown one).
+
+``links()`` builds the absolute URLs the review's mails link to (``review_mails.Links``), in a
+request or, for ``kwis-job review summary``, in the host app or on a small app of its own
+(``offline_links``).
+"""
 
 from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Flask,
+    abort,
+    current_app,
+    flash,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from ..i18n import gettext as _
 from ..models import EmployerProfile, Media
 from ..models.host import get_customer
-from ..services import offer_display, profile_display, profiles, review
+from ..services import offer_display, profile_display, review, review_diff
 from ..services.errors import EditConflict, NotFound, ValidationError
 from . import access, context
 from .media import MEDIA_ID, image_response
@@ -18,11 +38,77 @@ from .templating import make_blueprint
 bp = make_blueprint("kwis_job_admin_review", __name__)
 
 
+# --- links in the review's mails ----------------------------------------------------------------
+
+
+def _external(endpoint: str, **values) -> str:
+    """An absolute URL; outside a request on ``KWIS_JOB_PUBLIC_BASE_URL``."""
+    if has_request_context():
+        return url_for(endpoint, _external=True, **values)
+    base = current_app.config.get("KWIS_JOB_PUBLIC_BASE_URL") or "http://localhost"
+    with current_app.test_request_context("/", base_url=base):
+        return url_for(endpoint, _external=True, **values)
+
+
+class UrlLinks:
+    """``services.review_mails.Links`` from the URL rules of the tabs and this blueprint."""
+
+    def profile_tab(self) -> str:
+        return _external("kwis_job_profile.edit")
+
+    def offer(self, offer_id: int) -> str:
+        return _external("kwis_job_offers.preview", offer_id=offer_id)
+
+    def review_queue(self) -> str:
+        return _external("kwis_job_admin_review.review_queue")
+
+
+def links() -> UrlLinks:
+    """The review mails' links of the current app (views and the command line pass them to
+    ``services.review`` and ``services.review_mails`` explicitly)."""
+    return UrlLinks()
+
+
+class _OfflineLinks(UrlLinks):
+    def __init__(self, app: Flask, base_url: str):
+        self.app, self.base_url = app, base_url
+
+    def _build(self, method, *args) -> str:
+        with self.app.test_request_context("/", base_url=self.base_url):
+            return method(self, *args)
+
+    def profile_tab(self) -> str:
+        return self._build(UrlLinks.profile_tab)
+
+    def offer(self, offer_id: int) -> str:
+        return self._build(UrlLinks.offer, offer_id)
+
+    def review_queue(self) -> str:
+        return self._build(UrlLinks.review_queue)
+
+
+def offline_links(base_url: str, admin_prefix: str, selfservice_prefix: str) -> UrlLinks:
+    """The same links without a host app (``kwis-job review summary`` on its own): the same
+    URL rules, mounted at the given prefixes under ``base_url``."""
+    from .offers_tab import bp as offers_bp
+    from .profile_tab import bp as profile_bp
+
+    app = Flask("kwis_job_review_links")
+    app.register_blueprint(bp, url_prefix=admin_prefix)
+    app.register_blueprint(profile_bp, url_prefix=selfservice_prefix)
+    app.register_blueprint(offers_bp, url_prefix=selfservice_prefix)
+    return _OfflineLinks(app, base_url)
+
+
+# --- pages --------------------------------------------------------------------------------------
+
+
 @bp.get("/pruefung")
 @access.admin
 def review_queue():
-    """What waits, oldest first; each item links to its submitted version and the decision."""
-    waiting_profiles, waiting_offers = profiles.in_review(context.db())
+    """What waits in the admin's regions, oldest first; each item links to its submitted
+    version and the decision."""
+    waiting_profiles, waiting_offers = review.waiting(context.db(), access.admin_region_ids())
     return render_template(
         "kwis_job/admin/review.html",
         active_menu="kwis_job_review",
@@ -52,6 +138,7 @@ def _render_submission(kind: str, object_id: int, *, status: int = 200,
     except NotFound:
         abort(404)
     obj = item.obj
+    access.require_region(review.region_id_of(obj))
     if isinstance(obj, EmployerProfile):
         name = company = obj.display_name
         body = {"view": profile_display.profile_view(
@@ -69,6 +156,7 @@ def _render_submission(kind: str, object_id: int, *, status: int = 200,
         name=name,
         company=company,
         fingerprint=item.fingerprint,
+        diff=review_diff.diff(session, obj, item.snapshot),
         errors=errors or {},
         conflict=conflict,
         comment=review.shown_note(comment),
@@ -86,13 +174,15 @@ def review_item(kind: str, object_id: int):
 @bp.get(f"/pruefung/bilder/{MEDIA_ID}")
 @access.admin
 def review_media(media_id: int):
-    """Any company's picture for the review page: drafts and submissions are not public yet.
+    """A company's picture for the review page: drafts and submissions are not public yet.
 
-    Admins may see every profile; ``no-store`` keeps unpublished pictures out of shared caches.
+    Admins may see every profile of their regions; ``no-store`` keeps unpublished pictures out
+    of shared caches.
     """
     item = context.db().get(Media, media_id)
     if item is None:
         abort(404)
+    access.require_region(review.region_id_of(item))
     return image_response(item, cache="private, no-store")
 
 
@@ -101,15 +191,20 @@ def review_media(media_id: int):
 def review_decision(kind: str, object_id: int, decision: str):
     """Approve or send back the version the page showed (``fassung``); a newer one is a 409."""
     session, reviewer = context.db(), context.user().id
+    try:
+        access.require_region(review.region_of(session, kind, object_id))
+    except NotFound:
+        abort(404)
     seen = request.form.get("fassung")
     comment = request.form.get("comment", "")
     try:
         if decision == "freigeben":
-            obj = review.approve(session, kind, object_id, reviewer, seen_version=seen)
+            obj = review.approve(session, kind, object_id, reviewer, seen_version=seen,
+                                 links=links())
             message = _("„%(name)s“ ist freigegeben und öffentlich sichtbar.")
         else:
             obj = review.send_back(session, kind, object_id, reviewer, comment,
-                                   seen_version=seen)
+                                   seen_version=seen, links=links())
             message = _("„%(name)s“ ist mit Ihrem Hinweis an den Betrieb zurückgegangen.")
     except NotFound:
         session.rollback()

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app, g, has_request_context
+from flask import current_app, g, has_request_context, session
 from kwis_hooks.types import HostContext, HostCustomer, HostUser
 from sqlalchemy.orm import Session
+
+from ..models.host import get_customer
+from ..services import admin_scope, audit, regions
 
 EXTENSION_KEY = "kwis_job"
 
@@ -39,7 +42,64 @@ def user() -> HostUser | None:
 
 
 def customer() -> HostCustomer | None:
+    """The company a self-service page is about: the admin's acted-for company while an admin
+    edits on its behalf (``acting_for``), else the host's customer of the logged-in user."""
+    acted_for = acting_for()
+    if acted_for is not None:
+        return acted_for
     return host().current_customer()
+
+
+ON_BEHALF_KEY = "kwis_job_on_behalf"
+"""Key in the host's signed session: ``{"customer_id": ..., "admin_id": ...}`` while an admin
+edits for a company (``views/admin_on_behalf.py`` starts and ends it)."""
+
+
+def acting_for() -> HostCustomer | None:
+    """The company the logged-in admin currently edits for, or ``None``.
+
+    Re-checked on every request (and kept on ``g`` for the rest of it): only an admin, only
+    the admin who started it (logout clears the session anyway), only a company that still
+    exists and lies in one of the admin's regions *now*. A value that fails the check is
+    dropped from the session, so acting never survives a change of the admin's regions. A
+    company user never acts for anyone, whatever the session holds.
+    """
+    if not has_request_context():
+        return None
+    if "kwis_job_acting_for" in g:
+        return g.kwis_job_acting_for
+    g.kwis_job_acting_for = None
+    value = session.get(ON_BEHALF_KEY)
+    if value is None:
+        return None
+    current = user()
+    found = None
+    if (isinstance(value, dict) and current is not None and current.is_admin
+            and value.get("admin_id") == current.id
+            and isinstance(value.get("customer_id"), int)):
+        db_session = db()
+        row = get_customer(db_session, value["customer_id"])
+        if row is not None:
+            region = regions.region_for_ags(db_session, row.ags)
+            allowed = admin_scope.manageable_region_ids(db_session, current.id)
+            if region is not None and admin_scope.allows(allowed, region.id):
+                found = HostCustomer(id=row.id, name=row.name, ags=row.ags)
+    if found is None:
+        session.pop(ON_BEHALF_KEY, None)
+    g.kwis_job_acting_for = found
+    return found
+
+
+def mark_acting(db_session: Session, *, company_page: bool) -> None:
+    """Tell ``services.audit`` whom this request's writes are for: on a company page while
+    acting, every audit entry names the company (``on_behalf_of``); on an admin page the admin
+    acts as the agency, for no one. Set on every company and admin request, so a host that
+    reuses sessions carries nothing over."""
+    acted_for = acting_for() if company_page else None
+    if acted_for is None:
+        db_session.info.pop(audit.ON_BEHALF_INFO_KEY, None)
+    else:
+        db_session.info[audit.ON_BEHALF_INFO_KEY] = acted_for.id
 
 
 def request_locale() -> str | None:

@@ -20,6 +20,7 @@ from ..models.base import utcnow
 from ..models.host import get_customer
 from ..services import geocoder, offer_display, offer_input, offers, profiles, taxonomy
 from ..services.errors import EditConflict, NotFound, ValidationError
+from ..services.page_views import OFFER, recent_views
 from ..services.snapshots import offer_snapshot
 from . import access, context
 from .templating import make_blueprint
@@ -100,6 +101,10 @@ def _render_index(status: int = 200, error: str | None = None):
         session, customer_id, _today(), utcnow(),
         int(current_app.config.get("KWIS_JOB_STALE_AFTER_DAYS", 365)),
     )
+    views = recent_views(session, OFFER, [row.offer.id for row in overview.rows], _today())
+    for row in overview.rows:
+        if row.views is not None:  # released once: its page may have been seen
+            row.views = views.get(row.offer.id, 0)
     return render_template(
         "kwis_job/selfservice/offers.html",
         active_tab=TAB_KEY,
@@ -162,8 +167,8 @@ def edit(offer_id: int):
     offer = _own_offer(offer_id)
     customer = get_customer(session, customer_id)
     if "edit" not in offers.allowed_actions(offer):
-        flash(_("Archivierte Angebote können nicht mehr bearbeitet werden. Legen Sie eine "
-                "Kopie an."))
+        flash(_("Archivierte Angebote können nicht bearbeitet werden. Stellen Sie das Angebot "
+                "wieder her oder legen Sie eine Kopie an."))
         return redirect(url_for(".preview", offer_id=offer.id), 303)
     if request.method == "GET":
         return _render_form(_build_form(session, customer, data=offer_input.form_values(offer)),
@@ -284,6 +289,33 @@ def resume(offer_id: int):
 def archive(offer_id: int):
     return _action(offer_id, offers.archive_offer,
                    lambda title: _("„%(title)s“ ist archiviert.", title=title), None)
+
+
+@bp.post("/angebote/<int(max=2147483647):offer_id>/wiederherstellen")
+@access.company
+@access.feature("offers")
+def restore(offer_id: int):
+    """An archived offer back as an unpublished draft (``offers.restore_offer``). The button
+    carries the version it was shown with; a change since then is a 409 with the list."""
+    raw = request.form.get("version", "")
+    version = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
+
+    def run(session, customer_id, offer_id, actor_id):
+        return offers.restore_offer(session, customer_id, offer_id, actor_id,
+                                    expected_version=version)
+
+    try:
+        return _action(
+            offer_id, run,
+            lambda title: _("„%(title)s“ ist wiederhergestellt, als Entwurf. Prüfen Sie es und "
+                            "reichen Sie es erneut ein.", title=title),
+            "preview",
+        )
+    except EditConflict:
+        context.db().rollback()
+        return _render_index(409, error=_(
+            "Das Angebot wurde inzwischen geändert. Bitte sehen Sie es sich an und versuchen "
+            "Sie es dann erneut."))
 
 
 @bp.post("/angebote/<int(max=2147483647):offer_id>/loeschen")

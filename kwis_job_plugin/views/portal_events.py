@@ -23,7 +23,7 @@ from ..services import event_ics as ics
 from ..services import event_pages
 from ..services.event_json_ld import event_json_ld
 from ..services.structured_data import to_json
-from . import access, context
+from . import access, context, request_input
 from .portal import PageMeta, bp, company_url, format_date, format_time, route
 
 EVENT_ID = "<int(max=2147483647):event_id>"  # beyond a 32-bit id is a 404, not a database error
@@ -128,6 +128,7 @@ def events():
                       "Schülerinnen, Schüler, Eltern und Lehrkräfte in der Region."),
         canonical_url=calendar_url(found.region, found.kind, _external=True),
     )
+    found.notes[:0] = request_input.query_notes()
     return render_template(
         "kwis_job/portal/events.html", calendar=found, meta=meta, params=PARAMS
     )
@@ -166,6 +167,7 @@ def event(event_id: int, slug: str):
         context.db(), page, **{key: request.args.get(name)
                                for key, name in SLOT_FILTERS.items()},
     )
+    slots.notes[:0] = request_input.query_notes()
     return render_template(
         "kwis_job/portal/event.html", page=page, meta=meta, slots=slots,
         slot_params=event_pages.SLOT_PARAMS, now_berlin=_now_berlin(),

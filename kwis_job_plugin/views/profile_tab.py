@@ -8,6 +8,8 @@ version someone else saved.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from flask import (
     Response,
     abort,
@@ -28,9 +30,10 @@ from ..i18n import gettext as _
 from ..models import Benefit, OccupationalField, TrainingOccupation
 from ..models.base import utcnow
 from ..models.host import get_customer
-from ..services import features, profile_display, profiles, regions, taxonomy
+from ..services import features, profile_display, profiles, regions, staleness, taxonomy
 from ..services import media as media_service
 from ..services.errors import EditConflict, NotFound, ValidationError
+from ..services.page_views import PROFILE, recent_views
 from . import access, context
 from .media import MEDIA_ID, image_response
 from .templating import make_blueprint
@@ -151,8 +154,11 @@ def _render(
             photo_rows.append((entry, media))
     _label_photo_fields(form)
     items, loose = _error_items(form)
-    stale_days = int(_settings()["KWIS_JOB_STALE_AFTER_DAYS"])
+    profile_region = regions.region_by_id(session, profile.region_id) if profile else None
+    stale_days = staleness.period_days(profile_region,
+                                       int(_settings()["KWIS_JOB_STALE_AFTER_DAYS"]))
     stale = profile is not None and profiles.is_stale(profile, utcnow(), stale_days)
+    stale_hidden = profile is not None and staleness.is_hidden(profile)
     confirm_form = ConfirmCurrentForm(formdata=None, prefix="confirm")
     if profile is not None:
         confirm_form.version.data = str(profile.version)
@@ -174,6 +180,9 @@ def _render(
         differs=profile is not None and profiles.has_unpublished_changes(profile),
         stale=stale,
         stale_days=stale_days,
+        stale_hidden=stale_hidden,
+        stale_hide_on=(profile.stale_notified_at + timedelta(days=stale_days)
+                       if profile is not None and profile.stale_notified_at else None),
         logo=media_service.logo_of(profile) if profile else None,
         photo_rows=photo_rows,
         new_photo_slots=form.new_photo_slots(media_service.MAX_PHOTOS - photos_count),
@@ -181,7 +190,15 @@ def _render(
         video_hosts=_video_hosts(),
         max_mb=media_service.MAX_UPLOAD_BYTES // (1024 * 1024),
         offer_counts=profiles.offer_counts_by_status(session, customer.id),
+        profile_views=_recent_views(session, profile),
     ), status
+
+
+def _recent_views(session, profile) -> int | None:
+    """Views of the public company page in the last 30 days; ``None`` if it was never public."""
+    if profile is None or profile.published_snapshot is None:
+        return None
+    return recent_views(session, PROFILE, [profile.id], date.today()).get(profile.id, 0)
 
 
 @bp.get("/profil")

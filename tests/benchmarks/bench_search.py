@@ -1,14 +1,17 @@
 """Search throughput against a bare endpoint of the same server, in the same run.
 
-    .venv/bin/python tests/benchmarks/bench_search.py                     # 100k, both engines
+    .venv/bin/python tests/benchmarks/bench_search.py                 # 5k and 100k, both engines
     .venv/bin/python tests/benchmarks/bench_search.py --sizes 100k,1m --engines postgresql
 
 For each engine (a SQLite file; PostgreSQL in a throwaway cluster from ``tests/support``) and
 size: generate the data (``generate_data.py``), serve the reference host with gunicorn (2
 workers, 127.0.0.1 only), load ``/jobs/_ping`` and then a mix of >= 500 distinct search URLs of
 six shapes with wrk (Debian package ``wrk``), and time sequential single requests per shape
-with one keep-alive client. Prints req/s, p50, p99 and the ratio search/bare. Everything is
-bounded in time and cleaned up; the script stops by itself. Needs ``pip install .[bench]``.
+with one keep-alive client. Prints req/s, p50, p99 and the ratio search/bare, the median HTML
+size of a search page, and the cold start: the time until both fresh workers have answered
+their first search, asked at once right after the server came up (each loads its replica
+then). Everything is bounded in time and cleaned up; the script stops by itself. Needs
+``pip install .[bench]``.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import date
 from pathlib import Path
@@ -49,7 +53,8 @@ from kwis_job_plugin.models import (  # noqa: E402
     TrainingOccupation,
 )
 
-SIZES = {"100k": (100_000, 20_000), "1m": (1_000_000, 50_000)}
+SIZES = {"5k": (5_000, 1_000), "100k": (100_000, 20_000), "1m": (1_000_000, 50_000)}
+"""offers, companies: a realistic region, a state-wide portal, and the stress size."""
 SHAPES = ("text", "type", "text_type_distance", "deep_page", "no_parameters", "facets")
 PREFIX = "/jobs"
 TEXT_WORDS = (
@@ -201,10 +206,36 @@ def run_wrk(url: str, args: argparse.Namespace, script: Path | None = None) -> d
     }
 
 
+def cold_start(base: str, paths: list[str]) -> float:
+    """Seconds until every one of ``paths``, asked at once on fresh connections, is answered:
+    with as many paths as workers, each fresh worker's first search (its replica loads)."""
+    done: list[float] = []
+    errors: list[BaseException] = []
+
+    def ask(path: str) -> None:
+        try:
+            requests.get(base + path, timeout=300).raise_for_status()
+            done.append(time.perf_counter())
+        except BaseException as exc:  # reported below, in the main thread
+            errors.append(exc)
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=ask, args=(path,)) for path in paths]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return max(done) - started
+
+
 def single_requests(base: str, urls: dict[str, list[str]], per_shape: int) -> dict[str, float]:
-    """p50 in ms of sequential requests over one keep-alive connection, per shape."""
+    """p50 in ms of sequential requests over one keep-alive connection, per shape; and
+    ``bytes``, the median size of the pages."""
     found: dict[str, float] = {}
     every: list[float] = []
+    sizes: list[int] = []
     with requests.Session() as client:
         for shape in SHAPES:
             times = []
@@ -214,9 +245,11 @@ def single_requests(base: str, urls: dict[str, list[str]], per_shape: int) -> di
                 response = client.get(base + path, timeout=60)
                 times.append((time.perf_counter() - started) * 1000)
                 response.raise_for_status()
+                sizes.append(len(response.content))
             found[shape] = statistics.median(times)
             every += times
     found["all"] = statistics.median(every)
+    found["bytes"] = statistics.median(sizes)
     return found
 
 
@@ -249,13 +282,17 @@ def bench_one(engine_name: str, size: str, args: argparse.Namespace, workdir: Pa
         base = f"http://127.0.0.1:{port}"
         process = start_gunicorn(url, port, args.workers, workdir / f"gunicorn-{engine_name}.log")
         try:
+            cold = cold_start(base, [urls["no_parameters"][0], urls["text"][0]][: args.workers]
+                              + urls["type"][: max(0, args.workers - 2)])
+            print(f"[{engine_name} {size}] cold start {cold:.2f} s", flush=True)
             with requests.Session() as client:  # warm up both workers, check every shape
                 for shape in SHAPES:
                     for path in urls[shape][:4]:
                         client.get(base + path, timeout=120).raise_for_status()
             single = single_requests(base, urls, args.single)
             print(f"[{engine_name} {size}] single-request p50 ms: "
-                  + ", ".join(f"{k} {v:.0f}" for k, v in single.items()), flush=True)
+                  + ", ".join(f"{k} {v:.0f}" for k, v in single.items() if k != "bytes")
+                  + f"; page {single['bytes'] / 1000:.1f} KB", flush=True)
             bare = run_wrk(f"{base}{PREFIX}/_ping", args)
             print(f"[{engine_name} {size}] bare {bare}", flush=True)
             mix = run_wrk(base, args, script)
@@ -263,7 +300,7 @@ def bench_one(engine_name: str, size: str, args: argparse.Namespace, workdir: Pa
         finally:
             stop(process)
         return {"engine": engine_name, "size": size, "stats": stats, "distinct": distinct,
-                "bare": bare, "search": mix, "single": single}
+                "bare": bare, "search": mix, "single": single, "cold": cold}
     finally:
         if server is not None:
             server.stop()
@@ -271,8 +308,8 @@ def bench_one(engine_name: str, size: str, args: argparse.Namespace, workdir: Pa
 
 def table(results: list[dict]) -> str:
     head = ("| engine | offers / companies | data | bare req/s | bare p50/p99 ms | search req/s "
-            "| search p50/p99 ms | search/bare | single p50 ms |")
-    lines = [head, "|" + "---|" * 9]
+            "| search p50/p99 ms | search/bare | single p50 ms | page KB | cold start s |")
+    lines = [head, "|" + "---|" * 11]
     for r in results:
         b, s, st = r["bare"], r["search"], r["stats"]
         lines.append(
@@ -280,13 +317,13 @@ def table(results: list[dict]) -> str:
             f"{st['bytes'] / 1e6:.0f} MB | {b['rps']:.0f} | {b['p50']:.1f} / {b['p99']:.1f} | "
             f"{s['rps']:.1f} | {s['p50']:.0f} / {s['p99']:.0f} | "
             f"{s['rps'] / b['rps']:.4f} (1/{b['rps'] / max(s['rps'], 1e-9):.0f}) | "
-            f"{r['single']['all']:.0f} |"
+            f"{r['single']['all']:.0f} | {r['single']['bytes'] / 1000:.1f} | {r['cold']:.2f} |"
         )
     lines.append("")
     lines.append("Single-request p50 (ms) by shape:")
     for r in results:
         lines.append(f"  {r['engine']} {r['size']}: "
-                     + ", ".join(f"{k} {v:.0f}" for k, v in r["single"].items()))
+                     + ", ".join(f"{k} {v:.0f}" for k, v in r["single"].items() if k != "bytes"))
     errors = [f"{r['engine']} {r['size']}: {r['search']['errors']}" for r in results
               if r["search"]["errors"] or r["bare"]["errors"]]
     if errors:
@@ -297,7 +334,7 @@ def table(results: list[dict]) -> str:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--engines", default="sqlite,postgresql")
-    parser.add_argument("--sizes", default="100k")
+    parser.add_argument("--sizes", default="5k,100k")
     parser.add_argument("--duration", type=int, default=15, help="seconds per wrk run")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=8)

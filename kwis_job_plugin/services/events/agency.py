@@ -29,6 +29,7 @@ from ...models.base import utcnow
 from ...models.event import ACTIVE_REGISTRATION_STATUSES, EVENT_KINDS, EVENT_STATUSES
 from ...models.host import customer_table
 from .. import audit, sanitize
+from ..admin_scope import narrow
 from ..errors import NotFound, ValidationError
 from ..input_checks import DB_INT_MAX, db_ids, has_forbidden_chars, is_postcode
 from ..mail import outbox
@@ -319,10 +320,11 @@ def get_event(session: Session, event_id: int) -> Event:
     return event
 
 
-def list_events(session: Session) -> list[Event]:
-    """Every event of every region, soonest first, with its region loaded."""
+def list_events(session: Session, region_ids: frozenset[int] | None = None) -> list[Event]:
+    """The events of the regions in ``region_ids`` (``None``: every region), soonest first,
+    with their region loaded."""
     return list(session.scalars(
-        select(Event).options(selectinload(Event.region))
+        narrow(select(Event), Event.region_id, region_ids).options(selectinload(Event.region))
         .order_by(Event.starts_on, Event.ends_on, Event.title, Event.id)
     ))
 
@@ -378,6 +380,18 @@ def _refuse_unless(event: Event, action: str, today: date) -> None:
 # --- writing --------------------------------------------------------------------------------
 
 
+AUDIT_VALUES_SHOWN = ("kind", "region_id", "starts_on", "ends_on", "at_companies",
+                      "participation_opens_at", "participation_closes_at",
+                      "registration_opens_at", "registration_closes_at", "retention_days",
+                      "postcode")
+"""Event fields whose values the audit log keeps (``services/audit.py``: no free text)."""
+
+
+def _status_change(before: str, event: Event) -> dict:
+    return {"fields": ["status"], "before": {"status": before},
+            "after": {"status": event.status}}
+
+
 def create_event(session: Session, data: EventInput, actor_user_id: int | None) -> Event:
     """A new draft: nobody sees it until it is published."""
     checked = validate_input(session, data)
@@ -385,7 +399,9 @@ def create_event(session: Session, data: EventInput, actor_user_id: int | None) 
     session.add(event)
     session.flush()
     audit.record(session, "event.created", "event", event.id, actor_user_id=actor_user_id,
-                 region_id=event.region_id, details={"kind": event.kind})
+                 region_id=event.region_id, details={
+                     "kind": event.kind,
+                     **audit.changes({}, checked.values, shown=AUDIT_VALUES_SHOWN)})
     session.flush()
     return event
 
@@ -396,11 +412,12 @@ def update_event(session: Session, event_id: int, data: EventInput, actor_user_i
     event = get_event(session, event_id)
     _refuse_unless(event, "edit", today)
     checked = validate_input(session, data, event)
-    changed = sorted(k for k, v in checked.values.items() if getattr(event, k) != v)
+    before = {key: getattr(event, key) for key in checked.values}
     for key, value in checked.values.items():
         setattr(event, key, value)
     audit.record(session, "event.updated", "event", event.id, actor_user_id=actor_user_id,
-                 region_id=event.region_id, details={"fields": changed})
+                 region_id=event.region_id,
+                 details=audit.changes(before, checked.values, shown=AUDIT_VALUES_SHOWN))
     session.flush()
     return event
 
@@ -411,10 +428,11 @@ def publish_event(session: Session, event_id: int, actor_user_id: int | None,
     events) and companies can take part within their window."""
     event = get_event(session, event_id)
     _refuse_unless(event, "publish", today)
+    before = event.status
     event.status = "published"
     event.published_at = utcnow()
     audit.record(session, "event.published", "event", event.id, actor_user_id=actor_user_id,
-                 region_id=event.region_id)
+                 region_id=event.region_id, details=_status_change(before, event))
     session.flush()
     return event
 
@@ -506,6 +524,7 @@ def cancel_event(session: Session, event_id: int, reason: str, actor_user_id: in
     event = get_event(session, event_id)
     _refuse_unless(event, "cancel", today)
     reason = _check_reason(reason)
+    before = event.status
     event.status = "cancelled"
     event.cancelled_at = utcnow()
     session.flush()
@@ -526,7 +545,8 @@ def cancel_event(session: Session, event_id: int, reason: str, actor_user_id: in
                      dedupe_key=f"event-cancelled:{event.id}:company:{address}"[:200])
     audit.record(session, "event.cancelled", "event", event.id, actor_user_id=actor_user_id,
                  region_id=event.region_id,
-                 details={"registrations": cancelled, "companies": len(companies)})
+                 details={"registrations": cancelled, "companies": len(companies),
+                          **_status_change(before, event)})
     session.flush()
     return CancelResult(event, cancelled, len(companies))
 
@@ -536,10 +556,11 @@ def archive_event(session: Session, event_id: int, actor_user_id: int | None,
     """Cancelled or ended → archived: off the lists, its page answers 410 (``event_pages``)."""
     event = get_event(session, event_id)
     _refuse_unless(event, "archive", today)
+    before = event.status
     event.status = "archived"
     event.archived_at = utcnow()
     audit.record(session, "event.archived", "event", event.id, actor_user_id=actor_user_id,
-                 region_id=event.region_id)
+                 region_id=event.region_id, details=_status_change(before, event))
     session.flush()
     return event
 
