@@ -27,7 +27,7 @@ from ..models import RegionLegal
 from ..services import accessibility_statement, features, public_pages
 from . import access, context, theme
 from .portal import _public_cache, format_date
-from .templating import make_blueprint
+from .templating import make_blueprint, read_only_routes
 
 bp = make_blueprint("kwis_job_accessibility", __name__)
 bp.after_request(_public_cache)
@@ -37,15 +37,7 @@ SLUG = "<string(maxlength=60):slug>"
 
 
 def route(*rules: str, endpoint: str):
-    """One read-only view under several rules (without and with a region): GET and HEAD."""
-
-    def decorator(view):
-        for rule in rules:
-            bp.add_url_rule(rule, endpoint=endpoint, view_func=view, methods=["GET"],
-                            provide_automatic_options=False)
-        return view
-
-    return decorator
+    return read_only_routes(bp, *rules, endpoint=endpoint)
 
 
 # --- URLs --------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from ..services import accessibility_statement, features, legal, privacy_notice,
 from ..services.region_theme import Theme
 from . import access, context, theme
 from .portal import _public_cache
-from .templating import make_blueprint
+from .templating import make_blueprint, read_only_routes
 
 bp = make_blueprint("kwis_job_legal", __name__)
 bp.after_request(_public_cache)
@@ -37,15 +37,7 @@ ACCESSIBILITY_ENDPOINTS = ("kwis_job_accessibility.statement",
 
 
 def _route(*rules: str, endpoint: str):
-    """One read-only view under several rules (without and with a region): GET and HEAD."""
-
-    def decorator(view):
-        for rule in rules:
-            bp.add_url_rule(rule, endpoint=endpoint, view_func=view, methods=["GET"],
-                            provide_automatic_options=False)
-        return view
-
-    return decorator
+    return read_only_routes(bp, *rules, endpoint=endpoint)
 
 
 def imprint_url(region_slug: str | None = None, **options) -> str:

@@ -71,3 +71,16 @@ def make_blueprint(name: str, import_name: str) -> Blueprint:
         }
 
     return bp
+
+
+def read_only_routes(bp: Blueprint, *rules: str, endpoint: str):
+    """One read-only view under several rules (e.g. without and with a region): GET and HEAD,
+    no automatic OPTIONS, one endpoint so ``url_for`` picks the rule by its arguments."""
+
+    def decorator(view):
+        for rule in rules:
+            bp.add_url_rule(rule, endpoint=endpoint, view_func=view, methods=["GET"],
+                            provide_automatic_options=False)
+        return view
+
+    return decorator
