@@ -66,6 +66,7 @@ def test_a_bad_region_is_refused_in_german(db_url, session, world):
     assert "Keine Region mit dem Kurznamen „gibt-es-nicht“" in unknown.output
     hostile = _run(db_url, "--region", "je\x00na")
     assert hostile.exit_code == 2
-    assert "ohne Steuerzeichen" in hostile.output
+    assert "Steuerzeichen und unsichtbare Richtungszeichen sind hier nicht erlaubt" in (
+        hostile.output)
     wrong_format = _run(db_url, "--format", "pdf")
     assert wrong_format.exit_code == 2
