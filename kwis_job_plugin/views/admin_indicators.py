@@ -65,9 +65,11 @@ def index():
     regions = admin_scope.visible_regions(session, access.admin_region_ids())
     notes: list[str] = []
     year = _year(notes)
-    raw = request.args.get("region", "")[:12]
+    raw = request.args.get("region", "")
     if raw:
-        if not (raw.isascii() and raw.isdigit()):
+        # Within the database's integer range, like the ``int(max=...)`` routes: a longer
+        # number would reach PostgreSQL and fail there.
+        if not (raw.isascii() and raw.isdigit() and int(raw) <= 2147483647):
             abort(404)
         _region(int(raw))
         return redirect(url_for(".dashboard", region_id=int(raw), **{YEAR: year}))
