@@ -9,8 +9,8 @@ calls ``record`` alone, for a check done otherwise (by hand, by a test lab).
 
 Playwright and axe are needed only here, so they are an optional extra (``pip install
 'kwis-job[accessibility]'``); without them ``run_axe`` raises ``CheckUnavailable`` with a
-German message naming the fix. Chromium is the system's (``/usr/bin/chromium``); this never runs
-a browser download by Playwright. No Flask here: URLs come from a callable the command line passes in.
+German message naming the fix. Chromium is the system's (``/usr/bin/chromium``); Playwright
+downloads no browser. No Flask here: URLs come from a callable the command line passes in.
 """
 
 from __future__ import annotations
