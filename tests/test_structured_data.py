@@ -172,8 +172,57 @@ def test_an_event_at_its_next_occurrence():
 
 def test_an_event_without_a_next_date_has_no_json_ld():
     page = offer_page(schema_kind="event", next_period=None)
-    assert sd.event(page, url=URL, company_url=COMPANY_URL) is None
+    assert sd.events(page, url=URL, company_url=COMPANY_URL) == []
     assert sd.for_offer(page, url=URL, company_url=COMPANY_URL) is None
+
+
+def test_each_upcoming_fixed_date_is_an_event_of_its_own():
+    days = [date(2026, 9, 5), date(2026, 10, 3)]
+    page = offer_page(schema_kind="event", time_mode="fixed", upcoming_dates=days,
+                      next_period=Period(days[0], days[0]))
+    data = sd.for_offer(page, url=URL, company_url=COMPANY_URL, image_url="https://x/logo")
+    assert [(e["startDate"], e["endDate"]) for e in data] == [
+        ("2026-09-05", "2026-09-05"), ("2026-10-03", "2026-10-03")]
+    assert len({e["identifier"]["value"] for e in data}) == 2
+    assert data[0]["image"] == ["https://x/logo"]
+
+
+@pytest.mark.parametrize("days, events", [(14, 1), (15, 0), (61, 0)])
+def test_a_long_period_is_not_an_event(days, events):
+    """A two-month open day says when one may come, not which days: no Event at all."""
+    start = date(2026, 9, 1)
+    page = offer_page(schema_kind="event", time_mode="yearly",
+                      next_period=Period(start, date.fromordinal(start.toordinal() + days - 1)))
+    assert len(sd.events(page, url=URL, company_url=COMPANY_URL)) == events
+
+
+def test_a_yearly_offer_is_valid_through_the_end_of_its_current_window():
+    summer = Period(date(2026, 7, 1), date(2026, 8, 31))
+    page = offer_page(time_mode="yearly", next_period=summer, valid_through=None)
+    assert sd.for_offer(page, url=URL, company_url=COMPANY_URL)["validThrough"] == "2026-08-31"
+    ends_sooner = offer_page(time_mode="yearly", next_period=summer,
+                             valid_through=date(2026, 7, 15))
+    assert sd.valid_through(ends_sooner) == date(2026, 7, 15)
+    assert sd.valid_through(offer_page(next_period=None, valid_through=None)) is None
+
+
+def test_the_cooperation_offer_to_schools_is_a_service():
+    page = offer_page(schema_kind="service", employment_type=None, next_period=None,
+                      type_key="kooperation-schulen",
+                      view={"description_html": "<p>Klassen</p>", "type_name": "Kooperation"})
+    data = sd.for_offer(page, url=URL, company_url=COMPANY_URL)
+    assert data["@type"] == "Service" and data["serviceType"] == "Kooperation"
+    assert data["provider"]["url"] == COMPANY_URL
+    assert data["audience"]["@type"] == "EducationalAudience"
+    assert data["identifier"] == {"@type": "PropertyValue", "name": "KWIS.job", "value": "7"}
+
+
+def test_the_state_comes_from_the_ags():
+    assert sd.state_of_ags("16053") == "Thüringen"
+    assert sd.state_of_ags("09162000") == "Bayern"
+    assert sd.state_of_ags(None) is None and sd.state_of_ags("99") is None
+    assert sd.postal_address(Address("A 1", "07743", "Jena", region="Thüringen"))[
+        "addressRegion"] == "Thüringen"
 
 
 # --- Organization ----------------------------------------------------------------------------

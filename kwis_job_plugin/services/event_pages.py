@@ -36,6 +36,7 @@ from ..models import (
     FeatureSwitch,
     OccupationalField,
     Region,
+    RegionLegal,
     Registration,
     Slot,
 )
@@ -43,7 +44,7 @@ from ..models.event import EVENT_KINDS
 from ..models.host import customer_table
 from . import features, publication, sanitize
 from .input_checks import single_line
-from .public_pages import SLUG, WITHDRAWN, Address, event_region_ids
+from .public_pages import SLUG, WITHDRAWN, Address, event_region_ids, region_state
 from .sanitize import plain_text
 
 KIND_LABELS = {
@@ -314,6 +315,8 @@ class EventPage:
     registration_closes_at: datetime | None
     participants: list[Participant]
     changed_at: datetime
+    organizer: str = ""
+    """Who runs the event: the agency's name from the region's legal data, else the region's."""
 
     @property
     def kind_label(self) -> str:
@@ -431,7 +434,8 @@ def event_page(session: Session, event: Event, today: date) -> EventPage:
         starts_on=event.starts_on,
         ends_on=event.ends_on,
         venue=event.venue,
-        address=Address(event.street, event.postcode, event.city, event.lat, event.lon),
+        address=Address(event.street, event.postcode, event.city, event.lat, event.lon,
+                        region=region_state(session, event.region_id)),
         region_name=region.name if region else "",
         region_slug=region.slug if region else "",
         description_html=description,
@@ -440,7 +444,17 @@ def event_page(session: Session, event: Event, today: date) -> EventPage:
         registration_closes_at=event.registration_closes_at,
         participants=participants,
         changed_at=max(d for d in (event.updated_at, changed, event.created_at) if d),
+        organizer=_organizer(session, region),
     )
+
+
+def _organizer(session: Session, region: Region | None) -> str:
+    if region is None:
+        return ""
+    operator = session.scalar(
+        select(RegionLegal.operator_name).where(RegionLegal.region_id == region.id)
+    )
+    return (operator or "").strip() or region.name
 
 
 @dataclass(frozen=True)

@@ -36,14 +36,24 @@ from ..models import (
     Media,
     Offer,
     OfferType,
+    RegionAgsPrefix,
     SearchDoc,
     Slot,
 )
 from ..models.host import get_customer
-from . import features, offer_display, profile_display, publication, search, search_index
+from . import (
+    features,
+    offer_display,
+    profile_display,
+    publication,
+    search,
+    search_index,
+    structured_data,
+)
 from . import media as media_service
 from .errors import NotFound
 from .offer_input import URL_RE
+from .offer_timing import Timing
 from .recurrence import Period
 from .sanitize import plain_text
 from .search import SearchItem
@@ -62,6 +72,8 @@ class Address:
     city: str | None = None
     lat: float | None = None
     lon: float | None = None
+    region: str | None = None
+    """The federal state (schema.org ``addressRegion``), from the region's AGS."""
 
     @property
     def line(self) -> str:
@@ -126,6 +138,11 @@ class OfferPage:
     date_posted: date | None
     valid_through: date | None
     summary: str
+    time_mode: str = "by_arrangement"
+    upcoming_dates: list[date] = field(default_factory=list)
+    """The fixed dates still to come (at most up to "gültig bis"): each one a day of its own."""
+    logo_media_id: int | None = None
+    """The company's published logo, the picture of the offer's JSON-LD."""
 
 
 @dataclass(frozen=True)
@@ -146,6 +163,30 @@ def _web_link(url: str | None) -> str | None:
     """A host's website only if it is a plain web link (host data is not validated by us)."""
     url = (url or "").strip()
     return url if URL_RE.match(url) else None
+
+
+def region_state(session: Session, region_id: int | None) -> str | None:
+    """The federal state of a region (``addressRegion``), from its first AGS prefix."""
+    if region_id is None:
+        return None
+    prefix = session.scalar(
+        select(RegionAgsPrefix.prefix).where(RegionAgsPrefix.region_id == region_id)
+        .order_by(RegionAgsPrefix.prefix).limit(1)
+    )
+    return structured_data.state_of_ags(prefix)
+
+
+def published_logo_id(session: Session, profile_snapshot: dict[str, Any]) -> int | None:
+    """The logo among the pictures a profile's published version lists, if it has one."""
+    ids = [i for i in profile_snapshot.get("media") or [] if isinstance(i, int)]
+    if not ids:
+        return None
+    for media_id, kind in session.execute(
+        select(Media.id, Media.kind).where(Media.id.in_(ids)).order_by(Media.id)
+    ):
+        if kind.removeprefix(media_service.RETIRED_PREFIX) == media_service.LOGO:
+            return media_id
+    return None
 
 
 def _number(value: Any) -> float | None:
@@ -177,6 +218,7 @@ def offer_page(session: Session, offer_id: int, today: date) -> OfferPage | None
     psnap = offer.profile.published_snapshot or {}
     offer_type = session.scalar(select(OfferType).where(OfferType.key == snapshot.get("type")))
     view = offer_display.public_view(session, snapshot, today)
+    timing = Timing.of_snapshot(snapshot)
     place = snapshot.get("place") or {}
     customer = get_customer(session, offer.profile.customer_id)
     return OfferPage(
@@ -196,11 +238,16 @@ def offer_page(session: Session, offer_id: int, today: date) -> OfferPage | None
             city=place.get("city") or doc.city,
             lat=_number(place.get("lat")),
             lon=_number(place.get("lon")),
+            region=region_state(session, offer.profile.region_id),
         ),
         next_period=view["next_period"],
         date_posted=_latest(offer.published_at),
         valid_through=search_index.expires_on(snapshot),
         summary=plain_text(view["description_html"], SUMMARY_LENGTH),
+        time_mode=timing.time_mode,
+        upcoming_dates=[d for d in timing.fixed_dates if d >= today
+                        and (timing.valid_until is None or d <= timing.valid_until)],
+        logo_media_id=published_logo_id(session, psnap),
     )
 
 
@@ -336,6 +383,7 @@ def company_page(
             city=company.get("city"),
             lat=_number(customer.lat) if customer else None,
             lon=_number(customer.lon) if customer else None,
+            region=region_state(session, profile.region_id),
         ),
         website=website,
         same_as=[url for url in [website, *(s["url"] for s in view["social"])] if url],

@@ -40,7 +40,14 @@ from werkzeug.datastructures import MultiDict
 
 from .. import i18n
 from ..i18n import gettext as _
-from ..services import features, geocoder, public_pages, search_settings, structured_data
+from ..services import (
+    features,
+    geocoder,
+    public_pages,
+    region_theme,
+    search_settings,
+    structured_data,
+)
 from ..services import search as search_service
 from ..services.search import FacetOption, SearchResult
 from ..services.search_query import (
@@ -341,6 +348,16 @@ class PageMeta:
         return [value for value in OG_LOCALES.values() if value != self.og_locale]
 
 
+def region_logo_url(found: region_theme.Theme | str | None) -> str | None:
+    """The absolute URL of a region's logo (a theme, or a region's slug), if it has one."""
+    if isinstance(found, str):
+        found = theme.portal_theme(found) if found else None
+    if found is None or found.logo is None:
+        return None
+    return url_for("kwis_job_portal.region_logo", slug=found.slug, v=found.logo.sha256[:10],
+                   _external=True)
+
+
 def _media_url(media_id: int) -> str:
     return url_for("kwis_job_media.show", media_id=media_id)
 
@@ -435,7 +452,9 @@ def offer(offer_id: int, slug: str):
     page_views.count_offer(page.offer_id)
     url = offer_url(page.offer_id, page.slug, _external=True)
     data = structured_data.for_offer(
-        page, url=url, company_url=company_url(page.company_slug, _external=True)
+        page, url=url, company_url=company_url(page.company_slug, _external=True),
+        image_url=url_for("kwis_job_media.show", media_id=page.logo_media_id, _external=True)
+        if page.logo_media_id else region_logo_url(theme.portal_theme(offer_id=page.offer_id)),
     )
     meta = PageMeta(
         title=f"{page.title} – {page.company_name}",

@@ -24,7 +24,15 @@ from ..services import event_pages
 from ..services.event_json_ld import event_json_ld
 from ..services.structured_data import to_json
 from . import access, context, request_input
-from .portal import PageMeta, bp, company_url, format_date, format_time, route
+from .portal import (
+    PageMeta,
+    bp,
+    company_url,
+    format_date,
+    format_time,
+    region_logo_url,
+    route,
+)
 
 EVENT_ID = "<int(max=2147483647):event_id>"  # beyond a 32-bit id is a 404, not a database error
 SLOT_ID = "<int(max=2147483647):slot_id>"
@@ -154,7 +162,15 @@ def event(event_id: int, slug: str):
     if slug != page.slug:
         return _moved(event_url(page.event_id, page.slug))
     url = event_url(page.event_id, page.slug, _external=True)
-    data = event_json_ld(page, url=url, company_url=lambda s: company_url(s, _external=True))
+    data = event_json_ld(
+        page, url=url, company_url=lambda s: company_url(s, _external=True),
+        slot_url=lambda slot_id: url_for(
+            "kwis_job_registration.form", slot_id=slot_id, _external=True
+        ),
+        organizer_url=url_for("kwis_job_legal.imprint", slug=page.region_slug, _external=True)
+        if page.region_slug else None,
+        image_url=region_logo_url(page.region_slug),
+    )
     meta = PageMeta(
         title=page.title,
         description=page.summary or _("%(kind)s: %(title)s, %(days)s", kind=page.kind_label,
