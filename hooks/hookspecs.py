@@ -110,6 +110,17 @@ def kwis_error_page(status: int, path: str) -> ErrorPage | None:
 
 
 @hookspec
+def kwis_robots_txt() -> list[str]:
+    """Return lines for the host's ``/robots.txt`` (``Sitemap: <absolute URL>``, ``Disallow:``).
+
+    Crawlers read ``robots.txt`` only at the root of a host, which the host owns; a plug-in
+    under a prefix cannot serve it. The host answers ``GET /robots.txt`` with its own rules and
+    then every plug-in's lines, in plug-in order. Called inside that request, so ``url_for``
+    with ``_external=True`` works. Return ``[]`` for nothing to add.
+    """
+
+
+@hookspec
 def kwis_customer_changed(session: Any, customer_id: int, changed: frozenset[str]) -> None:
     """React to a change of a customer record, inside the host's transaction.
 

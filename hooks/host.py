@@ -115,6 +115,11 @@ class PluginHost:
         """The first plug-in's error page for ``path``, or ``None``: the host renders its own."""
         return self.hook.kwis_error_page(status=status, path=path)
 
+    def robots_lines(self) -> list[str]:
+        """Every plug-in's ``robots.txt`` lines, in plug-in order, each on one line."""
+        return [" ".join(str(line).split()) for line in
+                _flatten(reversed(self.hook.kwis_robots_txt())) if str(line).strip()]
+
     def customer_changed(self, session: Any, customer_id: int, changed: Iterable[str]) -> None:
         self.hook.kwis_customer_changed(
             session=session, customer_id=customer_id, changed=frozenset(changed)

@@ -219,6 +219,14 @@ def kwis_error_page(status: int, path: str) -> ErrorPage | None:
 
 
 @hookimpl
+def kwis_robots_txt() -> list[str]:
+    """The portal's sitemap, for the host's ``/robots.txt``."""
+    from .views import portal
+
+    return portal.robots_lines()
+
+
+@hookimpl
 def kwis_customer_changed(session, customer_id: int, changed: frozenset[str]) -> None:
     host_sync.customer_changed(session, customer_id, changed)
 

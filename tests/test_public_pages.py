@@ -442,9 +442,11 @@ def test_user_text_cannot_break_out_of_the_json_ld(client, session, sw):
     assert html.count("</script>") == 1
 
 
-def test_no_json_ld_and_no_canonical_on_the_search(client, sw):
-    html = client.get("/jobs/suche").get_data(as_text=True)
-    assert "application/ld+json" not in html and 'rel="canonical"' not in html
+def test_no_json_ld_on_the_search_and_its_canonical_is_the_normalised_search(client, sw):
+    html = client.get("/jobs/suche?utm_source=x&zurueck=a%3Db&art=ferienjob&seite=1"
+                      ).get_data(as_text=True)
+    assert "application/ld+json" not in html
+    assert '<link rel="canonical" href="http://localhost/jobs/suche?art=ferienjob">' in html
 
 
 # --- HTTP ------------------------------------------------------------------------------------

@@ -46,6 +46,9 @@ SECURITY_HEADERS = {
 
 HOST_BLUEPRINTS = frozenset({"auth", "selfservice", "admin", "demo_mail"})
 ROUTE_VALUE_MAX = 200
+ROBOTS_RULES = ("User-agent: *", "Disallow: /login", "Disallow: /selfservice/",
+                "Disallow: /admin/")
+"""The reference host's own ``robots.txt``: its logged-in areas are nothing to crawl."""
 
 
 def _refuse_unprintable_route_values() -> None:
@@ -142,6 +145,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # German error pages for every area; plug-ins draw their own paths (``kwis_error_page``).
     # Blueprints' own handlers (the login's 429, ...) still come first.
     app.register_error_handler(HTTPException, error_page)
+
+    @app.get("/robots.txt")
+    def robots_txt():
+        """The host's own rules, then its plug-ins' lines (hook ``kwis_robots_txt``)."""
+        lines = [*ROBOTS_RULES, *plugins.robots_lines()]
+        return "\n".join(lines) + "\n", 200, {"Content-Type": "text/plain; charset=utf-8",
+                                               "Cache-Control": "public, max-age=3600"}
 
     @app.context_processor
     def _host_globals() -> dict[str, Any]:

@@ -183,6 +183,12 @@ class Chip:
 
     label: str
     url: str
+    term: str | None = None
+    """A taxonomy term (German data, marked ``lang="de"`` on other pages) after ``label``."""
+
+    @property
+    def text(self) -> str:
+        return f"{self.label}: {self.term}" if self.term else self.label
 
 
 def _chips(result: SearchResult, vocab: Vocabulary) -> list[Chip]:
@@ -195,8 +201,8 @@ def _chips(result: SearchResult, vocab: Vocabulary) -> list[Chip]:
     for attr in ("types", "target_groups", "fields", "occupations", "benefits"):
         names = vocab.of(attr)
         for value in getattr(query, attr):
-            chips.append(Chip(f"{labels[attr]}: {names.get(value, value)}",
-                              search_url(query.without(attr, value))))
+            chips.append(Chip(labels[attr], search_url(query.without(attr, value)),
+                              names.get(value, value)))
     if query.region:
         chips.append(Chip(f"{labels['region']}: {vocab.of('region').get(query.region)}",
                           search_url(query.without("region"))))
@@ -230,13 +236,14 @@ RADIO = "kern-form-check__radio"
 
 @lru_cache(maxsize=4096)
 def _option_parts(input_class: str, group_id: str, param: str, key: str,
-                  label: str) -> tuple[str, str]:
-    """The fixed parts of one filter option's markup, escaped once per process."""
+                  label: str, lang: str) -> tuple[str, str]:
+    """The fixed parts of one filter option's markup, escaped once per process. ``lang``: the
+    attribute that marks a German taxonomy term on a page in another language, or ""."""
     ident = escape(f"{group_id}-{key}")
     kind = "radio" if input_class == RADIO else "checkbox"
     head = (f'<li class="kj-check kern-form-check"><input class="{input_class}" type="{kind}"'
             f' id="{ident}" name="{escape(param)}" value="{escape(key)}"')
-    return head, f'><label for="{ident}">{escape(label)} <span class="kj-count">('
+    return head, f'><label for="{ident}"{lang}>{escape(label)} <span class="kj-count">('
 
 
 def options_html(options: list[FacetOption], group_id: str, param: str,
@@ -248,8 +255,9 @@ def options_html(options: list[FacetOption], group_id: str, param: str,
     the parts that only depend on the taxonomy are escaped once per process
     (``_option_parts``) and a page joins them with the counts: one escape per group."""
     lines = []
+    lang = "" if i18n.get_locale() == i18n.DEFAULT_LOCALE else f' lang="{i18n.DEFAULT_LOCALE}"'
     for option in options:
-        head, tail = _option_parts(input_class, group_id, param, option.key, option.label)
+        head, tail = _option_parts(input_class, group_id, param, option.key, option.label, lang)
         count = option.count
         lines.append(f'{head}{" checked" if option.selected else ""}{tail}'
                      f'{count if count < 1000 else format_count(count)})</span></label></li>')
@@ -293,12 +301,14 @@ def _search_page(template: str):
     )
     query = result.query
     radius_choices = sorted({*RADIUS_CHOICES, query.radius_km})
+    chips = _chips(result, vocab)
     return render_template(
         template,
+        meta=_search_meta(result, chips, request.endpoint),
         query=query,
         result=result,
         notes=[*request_input.query_notes(), *parsed.notes, *result.notes],
-        chips=_chips(result, vocab),
+        chips=chips,
         clear_url=search_url(),
         facet_groups=_facet_groups(result),
         regions=list(result.facets["region"]) if len(vocab.regions) > 1 else [],
@@ -309,6 +319,26 @@ def _search_page(template: str):
         search_theme=settings.themes.get(query.region) if query.region else None,
         page_url=lambda page: search_url(query.with_page(page)),
         suggestion_url=lambda place: search_url(replace(query, place=place, page=1)),
+    )
+
+
+def _search_meta(result: SearchResult, chips: list[Chip], endpoint: str) -> PageMeta:
+    """Description and canonical URL of a search: the search's normalised URL (``args``: known
+    filters only, defaults left out), so tracking parameters, ``zurueck`` and spellings of
+    the same search all name one page."""
+    query = result.query
+    description = (
+        _("Ferienjobs, Praktika, Schnuppertage und Ausbildungsplätze bei Arbeitgebern in "
+          "der Region, für Schülerinnen und Schüler, Studierende und alle, die einen Einstieg "
+          "suchen.")
+        if not query.is_filtered else
+        _("Suchergebnisse: Angebote von Arbeitgebern in der Region (%(filters)s).",
+          filters=", ".join(chip.text for chip in chips) or query.text)
+    )
+    return PageMeta(
+        title=_("Angebote suchen") if not query.is_filtered else _("Suchergebnisse"),
+        description=description,
+        canonical_url=url_for(endpoint, **query.args(), _external=True),
     )
 
 
@@ -497,6 +527,14 @@ def sitemap():
     return Response(sitemap_xml(urls), mimetype="application/xml")
 
 
+def robots_lines() -> list[str]:
+    """``robots.txt`` lines for the host (hook ``kwis_robots_txt``): the sitemap, while the
+    portal is on in some region (else the sitemap is a 404)."""
+    if not features.enabled_region_ids(context.db(), "portal"):
+        return []
+    return [f"Sitemap: {url_for('kwis_job_portal.sitemap', _external=True)}"]
+
+
 def sitemap_xml(urls: list[tuple[str, date | None]]) -> str:
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<urlset xmlns="{SITEMAP_NS}">']
     for loc, lastmod in urls:
@@ -570,6 +608,26 @@ def error_page(status: int, path: str) -> tuple[str, dict[str, str]] | None:
         "Vary": "Accept-Language",
         "Content-Security-Policy": CSP,
     }
+
+
+FAVICON = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">'
+    '<rect width="32" height="32" rx="6" fill="#1d4f91"/>'
+    '<path d="M8 13h16v10H8zM13 13V9.5h6V13" fill="none" stroke="#fff" stroke-width="2.5" '
+    'stroke-linejoin="round"/></svg>'
+)
+"""The portal's own icon (a briefcase) for regions without a logo: a few hundred bytes, so it
+lives here rather than in the asset build."""
+FAVICON_MAX_AGE = 86400
+
+
+@route("/favicon.svg")
+@access.public
+def favicon():
+    """Every portal page links it (or its region's logo), so browsers never ask the host for a
+    missing ``/favicon.ico``."""
+    return FAVICON, 200, {"Content-Type": "image/svg+xml",
+                          "Cache-Control": f"public, max-age={FAVICON_MAX_AGE}"}
 
 
 @route("/_ping")

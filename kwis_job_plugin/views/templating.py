@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from flask import Blueprint
+from markupsafe import Markup, escape
 
 from .. import i18n
 from ..config import templates_path
@@ -50,6 +51,11 @@ def _host_for_templates():
     return replace(host, selfservice_layout=ON_BEHALF_LAYOUT, admin_layout=ON_BEHALF_LAYOUT)
 
 
+def _in_german(text) -> Markup:
+    """Inline German text in a page of another language (``content_lang`` for an element)."""
+    return Markup('<span lang="{}">{}</span>').format(i18n.DEFAULT_LOCALE, text)
+
+
 def make_blueprint(name: str, import_name: str) -> Blueprint:
     bp = Blueprint(name, import_name, template_folder=templates_path())
     bp.before_request(refuse_hostile_route_values)
@@ -63,6 +69,11 @@ def make_blueprint(name: str, import_name: str) -> Blueprint:
             "ngettext": i18n.ngettext,
             "kwis_locale": locale,
             "page_lang": locale,
+            # Text the companies and the agency write is German: on a page in another language
+            # it carries lang="de", so a screen reader reads it with German pronunciation.
+            "content_lang": Markup("") if locale == i18n.DEFAULT_LOCALE
+            else Markup(f' lang="{i18n.DEFAULT_LOCALE}"'),
+            "in_german": _in_german if locale != i18n.DEFAULT_LOCALE else escape,
             "kwis_host": _host_for_templates(),
             "kwis_on_behalf": _on_behalf(),
             "kwis_agency_changes": _agency_changes,
