@@ -180,7 +180,7 @@ def test_each_upcoming_fixed_date_is_an_event_of_its_own():
     days = [date(2026, 9, 5), date(2026, 10, 3)]
     page = offer_page(schema_kind="event", time_mode="fixed", upcoming_dates=days,
                       next_period=Period(days[0], days[0]))
-    data = sd.for_offer(page, url=URL, company_url=COMPANY_URL, image_url="https://x/logo")
+    data = sd.for_offer(page, url=URL, company_url=COMPANY_URL, logo_url="https://x/logo")
     assert [(e["startDate"], e["endDate"]) for e in data] == [
         ("2026-09-05", "2026-09-05"), ("2026-10-03", "2026-10-03")]
     assert len({e["identifier"]["value"] for e in data}) == 2

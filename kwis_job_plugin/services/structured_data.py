@@ -121,18 +121,18 @@ def event_periods(page: OfferPage) -> list[Period]:
     return [period]
 
 
-def _company(page: OfferPage, company_url: str, image_url: str | None) -> dict[str, Any]:
+def _company(page: OfferPage, company_url: str, logo_url: str | None) -> dict[str, Any]:
     return _without_empty({
         "@type": "Organization",
         "name": page.company_name,
         "sameAs": page.company_website,
         "url": company_url,
-        "logo": image_url,
+        "logo": logo_url,
     })
 
 
 def job_posting(page: OfferPage, *, url: str, company_url: str,
-                image_url: str | None = None) -> dict[str, Any]:
+                logo_url: str | None = None) -> dict[str, Any]:
     ends = valid_through(page)
     return _without_empty({
         "@context": CONTEXT,
@@ -144,7 +144,7 @@ def job_posting(page: OfferPage, *, url: str, company_url: str,
         "datePosted": page.date_posted.isoformat() if page.date_posted else None,
         "validThrough": ends.isoformat() if ends else None,
         "employmentType": page.employment_type,
-        "hiringOrganization": _company(page, company_url, image_url),
+        "hiringOrganization": _company(page, company_url, logo_url),
         "jobLocation": place(page.place),
         "directApply": False,
     })
@@ -182,8 +182,8 @@ def events(page: OfferPage, *, url: str, company_url: str,
     ]
 
 
-def service(page: OfferPage, *, url: str, company_url: str,
-            image_url: str | None = None) -> dict[str, Any]:
+def service(page: OfferPage, *, url: str, company_url: str, image_url: str | None = None,
+            logo_url: str | None = None) -> dict[str, Any]:
     """The cooperation offer to schools (see the module docstring for why a ``Service``)."""
     return _without_empty({
         "@context": CONTEXT,
@@ -194,23 +194,29 @@ def service(page: OfferPage, *, url: str, company_url: str,
         "url": url,
         "identifier": identifier(page.offer_id),
         "image": image_url,
-        "provider": _company(page, company_url, image_url),
+        "provider": _company(page, company_url, logo_url),
         "areaServed": place(page.place),
         "audience": {"@type": "EducationalAudience", "educationalRole": "teacher"},
     })
 
 
-def for_offer(page: OfferPage, *, url: str, company_url: str,
-              image_url: str | None = None) -> dict[str, Any] | list[dict[str, Any]] | None:
+def for_offer(
+    page: OfferPage, *, url: str, company_url: str, logo_url: str | None = None,
+    image_url: str | None = None,
+) -> dict[str, Any] | list[dict[str, Any]] | None:
     """The offer page's JSON-LD, chosen by the offer type (``None``: the page carries none).
 
-    Several events are a list: a JSON-LD document may be an array of nodes."""
+    ``logo_url``: the company's logo; ``image_url``: the picture of an event or service (the
+    company's logo, else the region's). Several events are a list: a JSON-LD document may be
+    an array of nodes."""
+    image_url = image_url or logo_url
     if page.schema_kind == "service":
-        return service(page, url=url, company_url=company_url, image_url=image_url)
+        return service(page, url=url, company_url=company_url, image_url=image_url,
+                       logo_url=logo_url)
     if page.schema_kind == "event":
         found = events(page, url=url, company_url=company_url, image_url=image_url)
         return (found[0] if len(found) == 1 else found) or None
-    return job_posting(page, url=url, company_url=company_url, image_url=image_url)
+    return job_posting(page, url=url, company_url=company_url, logo_url=logo_url)
 
 
 def organization(page: CompanyPage, *, url: str, logo_url: str | None) -> dict[str, Any]:

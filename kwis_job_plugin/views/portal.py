@@ -481,10 +481,12 @@ def offer(offer_id: int, slug: str):
         return _moved(offer_url(page.offer_id, page.slug))
     page_views.count_offer(page.offer_id)
     url = offer_url(page.offer_id, page.slug, _external=True)
+    logo_url = (url_for("kwis_job_media.show", media_id=page.logo_media_id, _external=True)
+                if page.logo_media_id else None)
     data = structured_data.for_offer(
         page, url=url, company_url=company_url(page.company_slug, _external=True),
-        image_url=url_for("kwis_job_media.show", media_id=page.logo_media_id, _external=True)
-        if page.logo_media_id else region_logo_url(theme.portal_theme(offer_id=page.offer_id)),
+        logo_url=logo_url,
+        image_url=logo_url or region_logo_url(theme.portal_theme(offer_id=page.offer_id)),
     )
     meta = PageMeta(
         title=f"{page.title} – {page.company_name}",
