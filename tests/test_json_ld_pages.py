@@ -285,3 +285,17 @@ def test_every_offer_and_event_page_has_valid_json_ld(client, ld_world):
         urls = [o["url"] for o in found[0]["offers"]]
         if event.participations[0].slots:
             assert all("/anmeldung/besuch-" in u for u in urls), urls
+
+
+def test_before_registration_opens_the_event_is_a_pre_order_without_slot_links(
+    client, session, ld_world
+):
+    _sw, _offers, events = ld_world
+    fair = events["fair"]
+    fair.registration_opens_at = datetime.now() + timedelta(days=2)
+    session.commit()
+    (data,) = json_ld(client, f"/jobs/termine/{fair.id}-{fair.slug}")
+    (offer,) = data["offers"]
+    assert offer["availability"] == "https://schema.org/PreOrder"
+    assert offer["url"].endswith(f"/jobs/termine/{fair.id}-{fair.slug}")
+    assert datetime.fromisoformat(offer["validFrom"]).tzinfo is not None

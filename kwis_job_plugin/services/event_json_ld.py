@@ -3,10 +3,11 @@
 An agency event is an ``Event`` over whole days (``startDate``/``endDate`` as dates: the
 event has no clock times, only its visit slots do). It is organised by the agency (the
 operator named in the region's legal data, ``services/legal.py``), the companies taking part
-are its ``performer``s, linked to their own company pages, and its ``offers`` are the
-registration pages of its visit slots: free of charge (the portal's events cost nothing),
-sold out once a slot is full, bookable from the registration window's opening. An event
-without slots is free to visit, its page says how. Cancelled events have no page, so the status
+are its ``performer``s, linked to their own company pages, and its ``offers`` are free of
+charge (the portal's events cost nothing): while registration is open, the registration page of
+each visit slot (sold out once full), as the event page links them; before it opens, the event
+page as a pre-order from the window's opening; once it has closed, or for an event without
+slots, the event page. Cancelled events have no page, so the status
 is always "scheduled". Only what the page itself shows goes in. Written with
 ``structured_data.to_json`` so nothing in it can end the script element.
 """
@@ -22,6 +23,7 @@ from .structured_data import (
     CURRENCY,
     IN_STOCK,
     OFFLINE,
+    PRE_ORDER,
     SCHEDULED,
     SOLD_OUT,
     identifier,
@@ -47,34 +49,40 @@ def _moment(value: datetime | None) -> str | None:
     return value.replace(tzinfo=BERLIN).isoformat() if value else None
 
 
-def _offer(url: str, *, full: bool, valid_from: datetime | None) -> dict[str, Any]:
+def _offer(url: str, availability: str, valid_from: datetime | None) -> dict[str, Any]:
     return _without_empty({
         "@type": "Offer",
         "url": url,
         "price": 0,
         "priceCurrency": CURRENCY,
-        "availability": SOLD_OUT if full else IN_STOCK,
+        "availability": availability,
         "validFrom": _moment(valid_from),
     })
 
 
-def _offers(page: EventPage, url: str, slot_url: Callable[[int], str] | None
-            ) -> list[dict[str, Any]]:
+def _offers(page: EventPage, url: str, slot_url: Callable[[int], str] | None,
+            state: str) -> list[dict[str, Any]]:
     slots = [s for p in page.participants for s in p.slots]
+    opens = page.registration_opens_at
+    if state == "not_yet" and slots:
+        return [_offer(url, PRE_ORDER, opens)]
+    if state == "closed" and slots:
+        return [_offer(url, SOLD_OUT, opens)]
     if slot_url is None or not slots or len(slots) > MAX_OFFERS:
         full = bool(slots) and all(s.full for s in slots)
-        return [_offer(url, full=full, valid_from=page.registration_opens_at)]
-    return [_offer(slot_url(s.slot_id), full=s.full, valid_from=page.registration_opens_at)
+        return [_offer(url, SOLD_OUT if full else IN_STOCK, opens)]
+    return [_offer(slot_url(s.slot_id), SOLD_OUT if s.full else IN_STOCK, opens)
             for s in slots]
 
 
 def event_json_ld(
     page: EventPage, *, url: str, company_url: Callable[[str], str],
     slot_url: Callable[[int], str] | None = None, organizer_url: str | None = None,
-    image_url: str | None = None,
+    image_url: str | None = None, registration_state: str = "open",
 ) -> dict[str, Any]:
     """The event page's JSON-LD; ``company_url`` makes the absolute URL of a company page,
-    ``slot_url`` that of a slot's registration page (``None``: registration is off)."""
+    ``slot_url`` that of a slot's registration page (``None``: registration is off),
+    ``registration_state`` is ``EventPage.registration_state`` now."""
     return _without_empty({
         "@context": CONTEXT,
         "@type": "Event",
@@ -93,7 +101,7 @@ def event_json_ld(
             "name": page.organizer or page.region_name,
             "url": organizer_url,
         }),
-        "offers": _offers(page, url, slot_url),
+        "offers": _offers(page, url, slot_url, registration_state),
         "performer": [
             {"@type": "Organization", "name": p.name, "url": company_url(p.slug)}
             for p in page.participants

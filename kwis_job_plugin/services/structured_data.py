@@ -49,6 +49,7 @@ OFFLINE = "https://schema.org/OfflineEventAttendanceMode"
 SCHEDULED = "https://schema.org/EventScheduled"
 IN_STOCK = "https://schema.org/InStock"
 SOLD_OUT = "https://schema.org/SoldOut"
+PRE_ORDER = "https://schema.org/PreOrder"
 CURRENCY = "EUR"
 MAX_EVENT_DAYS = 14
 """The longest range that is still one event (two weeks of a holiday camp)."""

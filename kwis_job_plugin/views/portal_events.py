@@ -170,6 +170,7 @@ def event(event_id: int, slug: str):
         organizer_url=url_for("kwis_job_legal.imprint", slug=page.region_slug, _external=True)
         if page.region_slug else None,
         image_url=region_logo_url(page.region_slug),
+        registration_state=page.registration_state(_now_berlin()),
     )
     meta = PageMeta(
         title=page.title,
