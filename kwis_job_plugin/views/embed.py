@@ -66,10 +66,17 @@ def _allowed() -> frozenset[int]:
     return search_settings.current(context.db()).embed_region_ids
 
 
-def _choice(default_region: str | None = None) -> tuple[widget.Choice | None, Vocabulary]:
+def _first_region(vocab: Vocabulary) -> str | None:
+    """The first region (by name) with the widget on: a choice without a region shows it."""
+    allowed = _allowed()
+    return next((slug for slug, (region_id, _name) in vocab.regions.items()
+                 if region_id in allowed), None)
+
+
+def _choice() -> tuple[widget.Choice | None, Vocabulary]:
     session = context.db()
     vocab = Vocabulary.load(session)
-    return widget.parse(session, request.args, vocab, _allowed(), default_region), vocab
+    return widget.parse(session, request.args, vocab, _allowed(), _first_region(vocab)), vocab
 
 
 def _widget_url(choice: widget.Choice, **options) -> str:
@@ -108,8 +115,14 @@ def _badge_lines() -> tuple[str, str]:
 
 
 def _badge_theme():
-    region = request.args.get("region", "")[:60]
+    """The look of the asked region (404 unless it has the button on); without one the
+    plain look, while any region has it on."""
     session = context.db()
+    if "region" not in request.args:
+        if not _allowed():
+            abort(404)
+        return None
+    region = request.args.get("region", "")[:60]
     found = Vocabulary.load(session).regions.get(region)
     if found is None or found[0] not in _allowed():
         abort(404)
@@ -145,7 +158,7 @@ def configurator():
                if region_id in allowed]
     if not regions:
         abort(404)
-    choice, vocab = _choice(default_region=regions[0][0])
+    choice, vocab = _choice()
     if choice is None:  # a region without the widget was asked for: start from the first
         choice = widget.parse(session, {}, vocab, allowed, regions[0][0])
     raw_code = request.args.get(schools.PARAM, "")[:64].strip()

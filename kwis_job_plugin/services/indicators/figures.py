@@ -45,8 +45,8 @@ from ...models import (
     Slot,
 )
 from .. import page_views, search
-from ..reach import schools
 from ..events.agency import TAKING_PART
+from ..reach import schools
 from ..search_index import Names
 from .targets import PROFILES_WITH_OFFERS, targets
 
