@@ -4,8 +4,7 @@ cookie, passes axe, is used by keyboard from the host page, and its links open t
 new tab. The configurator passes axe too and re-renders its preview by keyboard, without
 JavaScript of its own.
 
-``embed`` is switched on for Jena for these tests and off again afterwards, so the other
-browser tests see the demo as it was.
+The demo has ``embed`` on in Jena (``demo/seed.py``); the fixture checks that it still is.
 """
 
 from __future__ import annotations
@@ -32,14 +31,7 @@ WIDGET = "/jobs/einbetten/angebote?region=jena&anzahl=3"
 def embed_on(live_server):
     with Session(live_server.engine) as session:
         region_id = session.scalar(select(Region.id).where(Region.slug == "jena"))
-        features.set_enabled(session, region_id, "embed", True, None)
-        session.commit()
-    try:
-        yield
-    finally:
-        with Session(live_server.engine) as session:
-            features.set_enabled(session, region_id, "embed", False, None)
-            session.commit()
+        assert features.is_enabled(session, "embed", region_id)
 
 
 @pytest.fixture
