@@ -179,11 +179,13 @@ def offers(
 
 @dataclass(frozen=True)
 class NewOffer:
-    """One entry of the offers feed: the search's card and when the offer appeared."""
+    """One entry of the offers feed: the search's card and when its version was published."""
 
     item: search.SearchItem
     published_at: datetime
     updated_at: datetime
+    """The same as ``published_at`` (a republished change moves both); kept apart for Atom's
+    ``published`` and ``updated``."""
 
 
 def new_offers(
@@ -198,7 +200,7 @@ def new_offers(
     ids = [item.offer_id for item in result.items]
     stamps = {
         row.id: row for row in session.execute(
-            select(Offer.id, Offer.published_at, Offer.created_at, Offer.updated_at)
+            select(Offer.id, Offer.published_at, Offer.created_at)
             .where(Offer.id.in_(ids))
         )
     } if ids else {}
@@ -207,8 +209,9 @@ def new_offers(
         row = stamps.get(item.offer_id)
         if row is None:
             continue
+        # the time of the published version: a draft's edits (``updated_at``) are not public
         published = row.published_at or row.created_at
-        found.append(NewOffer(item, published, max(published, row.updated_at or published)))
+        found.append(NewOffer(item, published, published))
     return found
 
 

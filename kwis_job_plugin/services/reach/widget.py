@@ -118,7 +118,7 @@ def parse(
     fields = tuple(dict.fromkeys(k for k in _getlist(args, PARAMS["fields"])
                                  if k in field_names))
     slugs = tuple(dict.fromkeys(s[:160] for s in _getlist(args, COMPANY_PARAM) if s))
-    known = {slug for slug, _name in companies_of(session, regions[region][0])}
+    known = {slug for slug, _name in companies_of(session, regions[region][0])} if slugs else set()
     companies = tuple(s for s in slugs if s in known)[:MAX_COMPANIES]
     lang = (_getlist(args, LANG_PARAM) or ["de"])[0]
     return Choice(
