@@ -25,11 +25,19 @@ FEATURES: tuple[Feature, ...] = (
         # Off until the agency decides: partners may copy what the API serves.
         default_enabled=False,
     ),
+    Feature(
+        "embed",
+        _l("Einbinden und Schulbutton"),
+        _l("Angebotsliste zum Einbetten auf anderen Seiten und Schulbutton unter /jobs/einbetten/"),
+        default_enabled=False,
+    ),
 )
-"""Only what is built: a switch shown as "Eingeschaltet" must do something. Alerts, the feeds
-and the widget (``alerts``, ``embed``) are declared with the release that builds them (issue
-11); ``api`` serves /jobs/api/v1/ (views/api.py) and is off by default, unlike the others: it
-publishes the portal's content for other sites to copy, which the agency should choose."""
+"""Only what is built: a switch shown as "Eingeschaltet" must do something. Alerts
+(``alerts``) are declared with the release that builds them (issue 11). ``api`` serves
+/jobs/api/v1/ (views/api.py) with the Atom feeds and calendars; ``embed`` the widget, its
+configurator and the school button (views/embed.py). Both are off by default, unlike the
+others: they publish the portal's content for other sites to copy or frame, which the agency
+should choose."""
 FEATURE_KEYS = frozenset(f.key for f in FEATURES)
 
 VIDEO_HOSTS = ("youtube.com", "www.youtube.com", "youtu.be", "vimeo.com", "player.vimeo.com")

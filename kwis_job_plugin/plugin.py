@@ -69,6 +69,7 @@ def kwis_blueprints(app, host: HostContext) -> list[BlueprintSpec]:
         admin_on_behalf,
         admin_review,
         api,
+        embed,
         events_tab,
         legal_pages,
         media,
@@ -105,6 +106,9 @@ def kwis_blueprints(app, host: HostContext) -> list[BlueprintSpec]:
         BlueprintSpec(still_current.bp, settings["KWIS_JOB_PUBLIC_PREFIX"], csrf_exempt=True),
         # The read-only JSON API (/jobs/api/v1/): GET only, no cookie, CORS *.
         BlueprintSpec(api.bp, settings["KWIS_JOB_PUBLIC_PREFIX"]),
+        # The widget, its configurator and the school button: GET only, no cookie; the
+        # widget alone may be framed by other sites (views/security.py ``allow_framing``).
+        BlueprintSpec(embed.bp, settings["KWIS_JOB_PUBLIC_PREFIX"]),
     ]
 
 

@@ -182,6 +182,8 @@ def test_switching_events_off_takes_their_pages_out_of_the_statement(client, ses
         start = html.index("Für welche Seiten gilt diese Erklärung?")
         return html[start:html.index("Stand der Vereinbarkeit", start)]
 
+    features.set_enabled(session, world.region.id, "embed", True, None)  # every part on
+    session.commit()
     url = "/jobs/regionen/jena/barrierefreiheit"
     with_events = _text(client.get(url))
     section = scope_section(with_events)
@@ -200,7 +202,8 @@ def test_switching_events_off_takes_their_pages_out_of_the_statement(client, ses
     assert "Startseite und Suche nach Angeboten" in section[:section.index("ausgeschaltet")]
 
     found = statement.build(session, world.region.id, today=date.today())
-    assert {p.key for p in found.parts} == {"search", "company", "offer", "legal", "feedback"}
+    assert {p.key for p in found.parts} == {"search", "company", "offer", "legal", "feedback",
+                                            "embed"}
     assert {p.key for p in found.parts_off} == {"events", "registration"}
 
 

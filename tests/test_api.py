@@ -300,7 +300,7 @@ def test_schemathesis_finds_no_500_and_every_response_matches_the_schema(
         except Exception as error:  # noqa: BLE001 - collect all operations' failures
             failures.append(f"{operation.label}: {error}")
     assert not failures, "\n".join(failures)
-    assert len(seen) == 7, seen
+    assert len(seen) == 8, seen
     assert all(200 in seen[f"GET {path}"] for path in (
         "/offers", "/companies", "/events", "/taxonomies")), seen
 

@@ -132,6 +132,8 @@ def fuzz_world(session, world):
     yearly, copy, archive), a stale public profile with a logo, an open-companies week with a
     slot and a registration, a fair with A's stand, a failed mail (the retry button)."""
     features.set_enabled(session, world.region.id, "events", True, None)
+    # the widget and the school button (issue 11), so their routes are walked with a live region
+    features.set_enabled(session, world.region.id, "embed", True, None)
     alpha = factories.ProfileFactory(customer=world.a.customer, region=world.region)
     beta = factories.ProfileFactory(customer=world.b.customer, region=world.region,
                                     status="published")
@@ -517,7 +519,8 @@ def _multidict(pairs):
 
 
 OWN_AREA = {
-    "anonymous": ("kwis_job_portal", "kwis_job_media", "kwis_job_registration"),
+    "anonymous": ("kwis_job_portal", "kwis_job_media", "kwis_job_registration",
+                  "kwis_job_embed"),
     "company": ("kwis_job_offers", "kwis_job_profile", "kwis_job_events_tab"),
     "admin": ("kwis_job_admin", "kwis_job_admin_events", "kwis_job_admin_mail",
               "kwis_job_admin_review"),

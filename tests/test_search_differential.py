@@ -214,11 +214,23 @@ def _rotation_ranks(docs: list, typed: bool) -> dict[int, tuple]:
     return {d.id: (round_of[d.id], turn[d.profile_id], d.offer_id) for d in docs}
 
 
-def _oracle(session, query: SearchQuery, region_ids: dict[str, int], vocabulary) -> dict:
+def _named(corpus) -> tuple[str | None, set[int] | None]:
+    """Now and then a named order (newest first) and a choice of companies (the widget's)."""
+    rng = corpus["rng"]
+    order = search.ORDER_NEWEST if rng.random() < 0.2 else None
+    profiles = sorted({offer.profile_id for offer in corpus["offers"]})
+    chosen = set(rng.sample(profiles, k=rng.randint(1, 4))) if rng.random() < 0.15 else None
+    return order, chosen
+
+
+def _oracle(session, query: SearchQuery, region_ids: dict[str, int], vocabulary,
+            order: str | None = None, profile_ids: set[int] | None = None) -> dict:
     docs = session.execute(select(SearchDoc.__table__)).all()
     by_id = {doc.id: doc for doc in docs}
     terms = query_terms(query.text)
     base = [*search.current_conditions(region_ids.values(), TODAY), *_text_conditions(terms)]
+    if profile_ids is not None:
+        base.append(SearchDoc.profile_id.in_(sorted(profile_ids)))
     groups = _group_conditions(query, region_ids)
     place = None
     if query.place:
@@ -252,7 +264,10 @@ def _oracle(session, query: SearchQuery, region_ids: dict[str, int], vocabulary)
     places_left = sum(bool(by_id[i].has_places) for i in ids("places_left"))
 
     rank = _rotation_ranks(docs, typed=bool(query.types))
-    if place is not None:
+    if order == search.ORDER_NEWEST:
+        def key(i):
+            return -by_id[i].offer_id
+    elif place is not None:
         def key(i):
             return (min(round(_km(*place, by_id[i].lat, by_id[i].lon) * 1000), (1 << 20) - 1),
                     rank[i])
@@ -287,9 +302,10 @@ def test_replica_answers_equal_a_plain_evaluation(session, corpus, monkeypatch):
     for round_number in range(ROUNDS):
         for _ in range(math.ceil(QUERIES / ROUNDS)):
             query = _query(corpus, list(portal))
-            result = search.search(session, query, TODAY)
-            expected = _oracle(session, query, portal, vocabulary)
-            where = f"round {round_number}, {query}"
+            order, profile_ids = _named(corpus)
+            result = search.search(session, query, TODAY, order=order, profile_ids=profile_ids)
+            expected = _oracle(session, query, portal, vocabulary, order, profile_ids)
+            where = f"round {round_number}, {query}, {order}, {profile_ids}"
             assert result.total == expected["total"], where
             assert result.page == expected["page"], where
             assert [item.offer_id for item in result.items] == expected["offer_ids"], where

@@ -32,7 +32,7 @@ from ..models import (
     TrainingOccupation,
 )
 from ..models.base import utcnow
-from ..services import admin_scope, legal, search_index
+from ..services import admin_scope, features, legal, search_index
 from ..services.accessibility_check import record as record_accessibility_check
 from ..services.accessibility_statement import AUTOMATED
 from ..services.regions import create_region
@@ -219,6 +219,10 @@ def seed_demo(session: Session, today: date | None = None) -> list[DemoLogin]:
         )
         for r in data.REGIONS
     }
+    # Reach (issue 11) in Jena: the API with its feeds and calendars, the widget and the
+    # school button. Both are off by default; the other regions show that.
+    for feature in ("api", "embed"):
+        features.set_enabled(session, regions["jena"].id, feature, True, None)
     fields = {f.key: f for f in session.scalars(select(OccupationalField))}
     occupations = {o.key: o for o in session.scalars(select(TrainingOccupation))}
     benefits = session.scalars(select(Benefit)).all()

@@ -82,6 +82,8 @@ PARTS: tuple[Part, ...] = (
          keyboard_journey=True),
     Part("registration", _l("Anmeldung zu Besuchsterminen und die Seiten hinter den Links in "
                             "den E-Mails dazu"), "events", keyboard_journey=True),
+    Part("embed", _l("Angebotsliste zum Einbetten auf anderen Websites, ihr Konfigurator und "
+                     "der Schulbutton"), "embed", keyboard_journey=True),
 )
 PART_KEYS = tuple(part.key for part in PARTS)
 

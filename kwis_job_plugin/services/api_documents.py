@@ -33,6 +33,7 @@ from ..models import (
     EmployerProfile,
     Event,
     OccupationalField,
+    Offer,
     OfferType,
     Region,
     SearchDoc,
@@ -115,18 +116,18 @@ def _both_languages(message: Callable[[], Any]) -> tuple[Any, Any]:
     return de, en
 
 
-def offers(
+def _search(
     session: Session,
     args: Mapping[str, list[str]],
     today: date,
-    position: int,
-    links: Links,
-    geocoder: GeocoderSettings | None = None,
-) -> Page:
-    """One page of the portal search for ``args`` (the portal's parameter names), from
-    ``position`` on, in regions with the API on. The search itself is ``search.search``: the
-    same hits in the same order as /jobs/suche. A filter the portal would drop with a note is a
-    ``BadQuery`` here (a program wants to know); a region whose API is off is ``NotFound``."""
+    geocoder: GeocoderSettings | None,
+    page: int = 1,
+    **options: Any,
+) -> search.SearchResult:
+    """``search.search`` for ``args`` (the portal's parameter names) in the regions with the
+    API on; ``options`` go to the search (a named order, a choice of companies). A filter the
+    portal would drop with a note is a ``BadQuery`` here (a program wants to know); a region
+    whose API is off is ``NotFound``."""
     allowed = api_region_ids(session)
     vocab = Vocabulary.load(session)
     region = (args.get("region") or [None])[0]
@@ -139,25 +140,79 @@ def offers(
     })
     if not vocab.regions:
         raise NotFound("api")
-    if not 0 <= position < RESULT_CAP or position % PAGE_SIZE:
-        de, en = _both_languages(lambda: _("Der Cursor ist ungültig."))
-        raise BadQuery(de, en)
     de_parsed, en_parsed = _both_languages(lambda: parse_query(session, args, vocab))
     if de_parsed.notes:
         raise BadQuery(" ".join(de_parsed.notes), " ".join(en_parsed.notes))
-    query = de_parsed.query.with_page(position // PAGE_SIZE + 1)
-    result = search.search(session, query, today, vocab, geocoder)
+    query = de_parsed.query.with_page(page)
+    result = search.search(session, query, today, vocab, geocoder, **options)
     if result.place_error:
         de, en = _both_languages(lambda: search.search(
-            session, query.with_page(1), today, vocab, geocoder).place_error)
+            session, query.with_page(1), today, vocab, geocoder, **options).place_error)
         raise BadQuery(de or result.place_error, en or result.place_error)
-    items = result.items if result.page == query.page else []
+    return result
+
+
+def offers(
+    session: Session,
+    args: Mapping[str, list[str]],
+    today: date,
+    position: int,
+    links: Links,
+    geocoder: GeocoderSettings | None = None,
+) -> Page:
+    """One page of the portal search for ``args`` from ``position`` on, in regions with the
+    API on. The search itself is ``search.search``: the same hits in the same order as
+    /jobs/suche."""
+    if not 0 <= position < RESULT_CAP or position % PAGE_SIZE:
+        de, en = _both_languages(lambda: _("Der Cursor ist ungültig."))
+        raise BadQuery(de, en)
+    page = position // PAGE_SIZE + 1
+    result = _search(session, args, today, geocoder, page)
+    items = result.items if result.page == page else []
     end = position + PAGE_SIZE
     return Page(
         items=[_offer_item(item, links) for item in items],
         next=end if items and end < min(result.total, RESULT_CAP) else None,
         total=result.total,
     )
+
+
+@dataclass(frozen=True)
+class NewOffer:
+    """One entry of the offers feed: the search's card and when its version was published."""
+
+    item: search.SearchItem
+    published_at: datetime
+    updated_at: datetime
+    """The same as ``published_at`` (a republished change moves both); kept apart for Atom's
+    ``published`` and ``updated``."""
+
+
+def new_offers(
+    session: Session,
+    args: Mapping[str, list[str]],
+    today: date,
+    geocoder: GeocoderSettings | None = None,
+) -> list[NewOffer]:
+    """The newest offers (one search page, ``PAGE_SIZE``) for ``args``, newest first: the
+    feed of a search (``search.ORDER_NEWEST``), by the same rules as ``offers``."""
+    result = _search(session, args, today, geocoder, order=search.ORDER_NEWEST)
+    ids = [item.offer_id for item in result.items]
+    stamps = {
+        row.id: row for row in session.execute(
+            select(Offer.id, Offer.published_at, Offer.created_at)
+            .where(Offer.id.in_(ids))
+        )
+    } if ids else {}
+    found = []
+    for item in result.items:
+        row = stamps.get(item.offer_id)
+        if row is None:
+            continue
+        # the time of the published version: a draft's edits (``updated_at``) are not public
+        published = row.published_at or row.created_at
+        found.append(NewOffer(item, published, published))
+    return found
 
 
 def _offer_item(item: search.SearchItem, links: Links) -> dict[str, Any]:
@@ -356,19 +411,28 @@ CALENDAR_LIMIT = 500
 
 
 def events_calendar(
-    session: Session, today: date, links: Links, domain: str, region: str | None = None
+    session: Session, today: date, links: Links, domain: str, region: str | None = None,
+    company: str | None = None,
 ) -> bytes:
-    """The upcoming public events of the regions with the API on (or of one) as one iCalendar
-    file: each entry exactly as the event's own file (``event_ics.event_calendar``), so a
-    calendar app that subscribed to both keeps one entry (same UID)."""
+    """The upcoming public events of the regions with the API on (or of one region, or those
+    one company takes part in) as one iCalendar file: each entry exactly as the event's own
+    file (``event_ics.event_calendar``), so a calendar app that subscribed to both keeps one
+    entry (same UID). A company is one with a public page (``NotFound`` otherwise); its events
+    are those its public page lists (``public_pages.company_page``)."""
     allowed = api_region_ids(session, "events")
     region_id = _region_id(session, region, allowed)
     wanted = [region_id] if region_id is not None else sorted(allowed)
+    conditions = [Event.status == "published", Event.ends_on >= today,
+                  Event.region_id.in_(wanted)]
+    if company is not None:
+        profile = public_pages.public_profile(session, company)
+        page = (public_pages.company_page(session, company, today, media_url=links.media)
+                if profile is not None and profile.region_id in allowed else None)
+        if page is None:
+            raise NotFound(company)
+        conditions.append(Event.id.in_([e.event_id for e in page.events]))
     found = session.scalars(
-        select(Event)
-        .where(Event.status == "published", Event.ends_on >= today,
-               Event.region_id.in_(wanted))
-        .order_by(Event.starts_on, Event.id)
+        select(Event).where(*conditions).order_by(Event.starts_on, Event.id)
         .limit(CALENDAR_LIMIT)
     ).all()
     calendar = icalendar.Calendar()

@@ -49,6 +49,15 @@ from .search_query import (
 from .text import query_terms
 
 ORDER_ROTATION, ORDER_RELEVANCE, ORDER_DISTANCE = "rotation", "relevance", "distance"
+ORDER_NEWEST = "newest"
+"""Asked for by name (``order=ORDER_NEWEST``), never chosen by the search itself: the newest
+offers first, for the feeds and the widget (issue 11). "Newest" is the offer's id, highest
+first: ids are handed out when an offer is created and never change, so the order is total,
+stable and the same on both engines, and a feed reader sees a new offer at the top. (An offer
+drafted long before it was published stands by its creation; a feed reader still shows it as
+new, by its entry id.) The portal's own pages keep the fair rotation: newest-first favours no
+company by size, but it is not the equal presentation the front page promises."""
+NAMED_ORDERS = frozenset({ORDER_NEWEST})
 
 
 # --- results ---------------------------------------------------------------------------------
@@ -267,10 +276,20 @@ def search(
     today: date,
     vocabulary: Vocabulary | None = None,
     geocoder: GeocoderSettings | None = None,
+    *,
+    order: str | None = None,
+    profile_ids: Iterable[int] | None = None,
 ) -> SearchResult:
     """One page of public offers for ``query`` as seen on ``today``.
 
-    ``geocoder``: the HTTP geocoder asked for places no company is in (``None``: none)."""
+    ``geocoder``: the HTTP geocoder asked for places no company is in (``None``: none).
+    ``order``: a named order (``NAMED_ORDERS``) instead of the one the query implies; a place
+    still filters by its radius then, but the distances are not computed.
+    ``profile_ids``: only these companies' offers (the widget's choice of companies); the
+    facet counts are counted within them too."""
+    if order is not None and order not in NAMED_ORDERS:
+        raise ValueError(f"search: unknown order {order!r}; named orders: "
+                         f"{', '.join(sorted(NAMED_ORDERS))}")
     vocab = vocabulary or Vocabulary.load(session)
     notes: list[str] = []
     terms = query_terms(query.text)
@@ -295,6 +314,8 @@ def search(
             base = base & replica.text(terms.exact, terms.prefix)
         if place is not None:
             base = replica.within(place.lat, place.lon, query.radius_km, base)
+        if profile_ids is not None:
+            base = base & replica.of_profiles(profile_ids)
         groups = _filter_groups(replica, query, vocab)
         hits = _all_but(base, groups, None)
 
@@ -308,7 +329,10 @@ def search(
 
         ranks = search_order.ranks(replica, today, typed=bool(query.types))
         distances: list[float] | None = None
-        if place is not None:
+        if order == ORDER_NEWEST:
+            positions = search_order.by_newest(hits, replica.offer_id.view(), offset,
+                                               PAGE_SIZE)
+        elif place is not None:
             order = ORDER_DISTANCE
             positions, distances = search_order.by_distance(
                 hits, replica.distances_to(place.lat, place.lon), replica.location.view(),

@@ -12,6 +12,8 @@ Order
       further each day, so over N/20 days every company leads page 1 equally often, whatever
       its size or number of offers. Which of a company's offers comes first changes daily (an
       affine map of the offer's hash, seeded by the date).
+    * Asked for by name (``search.ORDER_NEWEST``, the feeds and the widget): the highest offer
+      id first, whatever else the query says.
     Remaining ties fall to the offer id, so the order is total and pages never overlap.
 
 Rounds are counted over all current offers of a company, or, when the search names offer types,
@@ -225,3 +227,9 @@ def by_distance(
     metres = np.minimum(np.round(distance * 1000), (1 << 20) - 1).astype(np.int64)
     page = _top(positions, (metres << _RANK_BITS) + order.of(positions), offset, count)
     return page.tolist(), km[location[page]].tolist()
+
+
+def by_newest(hits: BitMap, offer_ids: np.ndarray, offset: int, count: int) -> list[int]:
+    """Highest offer id (the newest offer) first."""
+    positions = positions_of(hits)
+    return _top(positions, -offer_ids[positions], offset, count).tolist()

@@ -295,6 +295,17 @@ class Replica:
 
         return self.cached(f"km:{lat:.6f},{lon:.6f}", compute)
 
+    def of_profiles(self, profile_ids) -> BitMap:
+        """The positions of these companies' documents (retired ones included: callers
+        intersect with ``live``). One pass over the company column, no cache: asked by the
+        widget only, with a handful of companies."""
+        numbers = [self.company_of_profile[p] for p in set(profile_ids)
+                   if p in self.company_of_profile]
+        if not numbers:
+            return BitMap()
+        mask = np.isin(self.company.view(), np.array(numbers, dtype=np.int32))
+        return BitMap(np.flatnonzero(mask).astype(np.uint32))
+
     def within(self, lat: float, lon: float, radius_km: float, candidates: BitMap) -> BitMap:
         """The ``candidates`` at most ``radius_km`` from (lat, lon)."""
         km = self.distances_to(lat, lon)

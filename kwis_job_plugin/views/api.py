@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -31,6 +31,8 @@ from ..services import event_ics as ics
 from ..services.api_documents import BadQuery, Links
 from ..services.errors import NotFound
 from ..services.input_checks import DB_INT_MAX
+from ..services.reach import atom
+from ..services.search_query import Vocabulary
 from . import access, context
 from .api_openapi import openapi_document
 from .templating import make_blueprint
@@ -242,6 +244,56 @@ def offers():
     return _list("offers", page, day)
 
 
+def _feed_entry(new: api_documents.NewOffer) -> atom.Entry:
+    item = new.item
+    where = " ".join(part for part in (item.postcode, item.city) if part)
+    summary = (_("%(type)s bei %(company)s in %(place)s", type=item.type_label,
+                 company=item.company_name, place=where) if where else
+               _("%(type)s bei %(company)s", type=item.type_label, company=item.company_name))
+    return atom.Entry(
+        entry_id=url_for("kwis_job_portal.offer_by_id", offer_id=item.offer_id, _external=True),
+        title=item.title,
+        url=url_for("kwis_job_portal.offer", offer_id=item.offer_id,
+                    slug=item.offer_slug or "angebot", _external=True),
+        published=new.published_at,
+        updated=new.updated_at,
+        summary=summary,
+        author=item.company_name,
+        category=item.type_label,
+    )
+
+
+@route("/offers.atom")
+@access.public
+def offers_feed():
+    """The newest offers of a search as an Atom feed: the portal's filters, newest first."""
+    _check_names(LIST_PARAMS["offers"])
+    locale = _locale()
+    args = {name: request.args.getlist(name) for name in request.args
+            if name not in COMMON_PARAMS}
+    today = date.today()
+    with force_locale(locale):
+        found = api_documents.new_offers(context.db(), args, today,
+                                         geocoder.settings_from(current_app.config))
+        region = (args.get("region") or [None])[0]
+        names = {slug: name for slug, (_id, name) in
+                 Vocabulary.load(context.db()).regions.items()}
+        title = (_("Neue Angebote in %(region)s", region=names.get(region, region))
+                 if region else _("Neue Angebote"))
+        portal_args = {k: v for k, v in args.items() if k != "seite"}
+        feed = atom.Feed(
+            feed_id=request.url,
+            title=f"{title} – KWIS.job",
+            subtitle=_("Die neuesten Angebote zu dieser Suche im Portal KWIS.job"),
+            self_url=request.url,
+            alternate_url=url_for("kwis_job_portal.search", **portal_args, _external=True),
+            lang=locale,
+            fallback_updated=datetime(today.year, today.month, today.day),
+        )
+        body = atom.document(feed, [_feed_entry(new) for new in found])
+    return current_app.response_class(body, content_type=atom.MEDIA_TYPE)
+
+
 @route("/offers/<int(max=2147483647):offer_id>")
 @access.public
 def offer(offer_id: int):
@@ -290,11 +342,15 @@ def events():
 @access.public
 def events_ics():
     """The upcoming events as one calendar file to subscribe to (per region with
-    ``region``)."""
-    _check_names(frozenset({"region"}))
+    ``region``, per company with ``company``, the slug of its page)."""
+    _check_names(frozenset({"region", "company"}))
+    companies = request.args.getlist("company")
+    if len(companies) > 1:
+        raise _bad(N_("„company“ darf nur einmal angegeben werden."))
     with force_locale(_locale()):
         body = api_documents.events_calendar(context.db(), date.today(), _links(),
-                                             request.host.split(":")[0], _region_arg())
+                                             request.host.split(":")[0], _region_arg(),
+                                             companies[0] if companies else None)
     return current_app.response_class(body, mimetype="text/calendar",
                                       content_type=ics.MEDIA_TYPE)
 

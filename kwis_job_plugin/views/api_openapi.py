@@ -300,6 +300,14 @@ def openapi_document(base_path: str, keys: dict[str, list[str]] | None = None
                             _ok("A page of offers", _list_of("OfferItem", total=True)),
                             *_offer_filters(keys, region), CURSOR,
                             operation_id="listOffers"),
+            "/offers.atom": _get("The newest offers of a search as an Atom feed", {
+                "200": {"description": "Atom 1.0 (RFC 4287), newest first",
+                        "content": {"application/atom+xml": {"schema": {"type": "string"}}}},
+                "304": {"description": "Not modified (If-None-Match)"},
+                "400": _error("A bad parameter"),
+                "404": _error("Not found, or the API is off in the region"),
+                "429": _error("Rate limit"),
+            }, *_offer_filters(keys, region), operation_id="getOffersFeed"),
             "/offers/{offer_id}": _get("One offer", _ok("The offer", {
                 "$ref": "#/components/schemas/Offer"}), offer_id, operation_id="getOffer"),
             "/companies": _get("Companies with a public page",
@@ -317,7 +325,9 @@ def openapi_document(base_path: str, keys: dict[str, list[str]] | None = None
                 "400": _error("A bad parameter"),
                 "404": _error("Not found, or the API is off in the region"),
                 "429": _error("Rate limit"),
-            }, region, operation_id="getEventsCalendar"),
+            }, region, _query("company", "A company's slug: the events it takes part in",
+                              schema={"type": "string", "pattern": "^[a-z0-9-]{1,160}$"}),
+                operation_id="getEventsCalendar"),
             "/taxonomies": _get("Filter values, regions and event kinds",
                                 _ok("The taxonomies", {"$ref": "#/components/schemas/"
                                                        "Taxonomies"}),

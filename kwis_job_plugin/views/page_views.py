@@ -68,12 +68,20 @@ def recorder(app: Flask | None = None) -> Recorder:
 def count(kind: str, object_id: int) -> None:
     """Count this request as a view of the company (``profile``) or offer page ``object_id``
     if it turns out to be one (see the module docstring)."""
+    count_key(lambda: page_views.Key.of_page(date.today(), kind, object_id,
+                                             _scope(kind, object_id)))
+
+
+def count_key(make_key) -> None:
+    """Count this request under the counter ``make_key()`` makes (asked after the view ran),
+    if it turns out to be a view: the rule of ``count`` for other counters (a school's
+    visits, ``services/reach/schools``)."""
     if not page_views.is_countable(request.method, request.headers):
         return
 
     @after_this_request
     def _when_sent(response: Response) -> Response:
-        key = page_views.Key.of_page(date.today(), kind, object_id, _scope(kind, object_id))
+        key = make_key()
         target = recorder()
 
         def _closed() -> None:

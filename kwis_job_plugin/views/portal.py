@@ -49,6 +49,7 @@ from ..services import (
     structured_data,
 )
 from ..services import search as search_service
+from ..services.reach import schools
 from ..services.search import FacetOption, SearchResult
 from ..services.search_query import (
     PARAMS,
@@ -163,7 +164,28 @@ def _portal_globals():
         "back_param": back_param,
         "back_qs_here": _back_qs,
         "calendar_link": _calendar_link,
+        "events_feed_url": events_feed_url,
     }
+
+
+def events_feed_url(region: str | None = None, profile_id: int | None = None) -> str | None:
+    """The iCalendar file to subscribe to (views/api.py ``events_ics``) of a region's events
+    or of a company's, if the API and the calendar are on there; else ``None``."""
+    from ..models import EmployerProfile
+
+    settings = search_settings.current(context.db())
+    shown = settings.api_region_ids & settings.event_region_ids
+    if profile_id is not None:
+        profile = context.db().get(EmployerProfile, profile_id)
+        if profile is None or profile.region_id not in shown:
+            return None
+        return url_for("kwis_job_api.events_ics", company=profile.slug)
+    if region is not None:
+        found = next((row for row in settings.portal_regions if row.slug == region), None)
+        if found is None or found.id not in shown:
+            return None
+        return url_for("kwis_job_api.events_ics", region=region)
+    return url_for("kwis_job_api.events_ics") if shown else None
 
 
 def _calendar_link() -> str | None:
@@ -289,6 +311,35 @@ def _facet_groups(result: SearchResult) -> list[dict]:
     return groups
 
 
+def _feed_url(settings: search_settings.Settings, vocab: Vocabulary,
+              query: SearchQuery) -> str | None:
+    """The Atom feed of this search (views/api.py ``offers_feed``), if the API is on where
+    the search looks: in its region, or in any region for a search of all."""
+    if query.region:
+        found = vocab.regions.get(query.region)
+        if found is None or found[0] not in settings.api_region_ids:
+            return None
+    elif not settings.api_region_ids:
+        return None
+    args = {k: v for k, v in query.args().items() if k != PARAMS["page"]}
+    return url_for("kwis_job_api.offers_feed", **args)
+
+
+def _count_school_visit(session, vocab: Vocabulary, query: SearchQuery) -> None:
+    """A visit through a school's button (``?schule=CODE``), counted per day and school in the
+    search's region (``services/reach/schools``), while the region has the button on."""
+    code = schools.normal_code(request.args.get(schools.PARAM, "")[:64])
+    if code is None:
+        return
+    embed = search_settings.current(session).embed_region_ids
+    region = query.region if query.region in vocab.regions else None
+    if region is not None and vocab.regions[region][0] not in embed:
+        return
+    if region is None and not embed:
+        return
+    page_views.count_key(lambda: schools.key(date.today(), region or "", code))
+
+
 def _search_page(template: str):
     session = context.db()
     settings = search_settings.current(session)
@@ -300,6 +351,7 @@ def _search_page(template: str):
         session, parsed.query, date.today(), vocab, geocoder.settings_from(current_app.config)
     )
     query = result.query
+    _count_school_visit(session, vocab, query)
     radius_choices = sorted({*RADIUS_CHOICES, query.radius_km})
     chips = _chips(result, vocab)
     return render_template(
@@ -317,6 +369,7 @@ def _search_page(template: str):
         radius_choices=radius_choices,
         pagination=_pagination(result),
         search_theme=settings.themes.get(query.region) if query.region else None,
+        feed_url=_feed_url(settings, vocab, query),
         page_url=lambda page: search_url(query.with_page(page)),
         suggestion_url=lambda place: search_url(replace(query, place=place, page=1)),
     )

@@ -6,10 +6,24 @@ CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
 )
+FRAMEABLE_CSP = CSP.replace("frame-ancestors 'self'", "frame-ancestors *")
+"""The widget's pages only (views/embed.py ``allow_framing``): any site may frame them. A
+host's ``X-Frame-Options: SAMEORIGIN`` does not stop that: browsers ignore X-Frame-Options
+when the CSP names ``frame-ancestors`` (CSP Level 2, § 7.7.1)."""
+_FRAMEABLE = "kwis_job_frameable"
+
+
+def allow_framing(response):
+    """Mark ``response`` as one any site may put in a frame."""
+    setattr(response, _FRAMEABLE, True)
+    return response
 
 
 def apply_headers(response):
-    response.headers["Content-Security-Policy"] = CSP
+    framed = getattr(response, _FRAMEABLE, False)
+    response.headers["Content-Security-Policy"] = FRAMEABLE_CSP if framed else CSP
+    if framed:
+        response.headers.pop("X-Frame-Options", None)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     return response

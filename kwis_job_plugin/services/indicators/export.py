@@ -37,6 +37,10 @@ def _rows(ind: Indicators) -> list[tuple[str, str, object]]:
     rows.append((_("Erreichte Schulen"), "", ind.schools.reached))
     rows += [(_("Anmeldungen nach Schule"), c.label, c.value) for c in ind.schools.by_school]
     rows.append((_("Anmeldungen ohne Schule"), "", ind.schools.without_school))
+    rows.append((_("Schulen mit Besuchen über ihren Schulbutton"), "",
+                 ind.schools.button_schools))
+    rows += [(_("Besuche über den Schulbutton nach Schulcode"), c.label, c.value)
+             for c in ind.schools.by_code]
     rows += [
         (_("Aufrufe der Betriebsseiten"), "", ind.views.profile_views),
         (_("Aufrufe der Angebotsseiten"), "", ind.views.offer_views),

@@ -14,7 +14,9 @@
   ``events.companies.set_checked_in``). Each counted as registrations and as people (a teacher
   registers a class as one registration).
 * Schools reached: the distinct schools named in those registrations (spelling and case
-  aside). The school code of the embeddable widget comes with issue 11.
+  aside), and, counted apart (a code is not a name), the school codes whose button brought
+  visits to the region's portal in the year (``services/reach/schools``: per day, no cookie,
+  nothing personal, bots not counted).
 * Page views: the daily counters (``page_views``) of the region's pages in the calendar year;
   no cookie, nothing personal.
 """
@@ -44,6 +46,7 @@ from ...models import (
 )
 from .. import page_views, search
 from ..events.agency import TAKING_PART
+from ..reach import schools
 from ..search_index import Names
 from .targets import PROFILES_WITH_OFFERS, targets
 
@@ -93,6 +96,10 @@ class SchoolFigures:
     """Registrations per school, most first."""
     without_school: int = 0
     """Registrations that named no school (grown-ups, returnee days)."""
+    button_schools: int = 0
+    """School codes whose button brought at least one visit in the year."""
+    by_code: list[Count] = field(default_factory=list)
+    """Visits through each school's button, most first (``key`` and name: the code)."""
 
 
 @dataclass(frozen=True)
@@ -280,7 +287,10 @@ def _schools(session: Session, region: Region, year: int, today: date) -> School
         (Count(key, labels[key], n) for key, n in counts.items()),
         key=lambda c: (-c.value, c.key),
     )
-    return SchoolFigures(reached=len(by_school), by_school=by_school, without_school=without)
+    visits = schools.visits(session, region.slug, date(year, 1, 1), date(year, 12, 31))
+    return SchoolFigures(reached=len(by_school), by_school=by_school, without_school=without,
+                         button_schools=len(visits),
+                         by_code=[Count(v.code, v.code, v.visits) for v in visits])
 
 
 # --- page views ----------------------------------------------------------------------------
