@@ -216,3 +216,22 @@ def test_an_edited_stylesheet_falls_back_to_its_plain_name(monkeypatch, tmp_path
     finally:
         assets.manifest.cache_clear()
         assets.hashed_names.cache_clear()
+
+
+def test_without_kern_the_own_files_are_still_hashed_and_compressed(tmp_path):
+    """``KWIS_JOB_KERN=skip``: no KERN in static/, the build still hashes and compresses."""
+    static = tmp_path / "static"
+    static.mkdir()
+    (static / "portal.css").write_text(".kj-portal{color:#000}\n" * 100)
+    (static / "kj-portal.js").write_text("document.documentElement.dataset.js = '1';\n")
+    manifest = assets_optimize.build(static, roots=(), log=lambda _message: None)
+    assert manifest["kern"] is False
+    assert set(manifest["assets"]) == {"portal.css", "kj-portal.js"}
+    entry = manifest["assets"]["portal.css"]
+    assert re.fullmatch(r"portal\.[0-9a-f]{10}\.css", entry["path"])
+    assert entry["encodings"] == ["br", "gzip"]
+    built = static / "built" / entry["path"]
+    assert gzip.decompress(built.with_name(built.name + ".gz").read_bytes()) == built.read_bytes()
+    assert brotli.decompress(built.with_name(built.name + ".br").read_bytes()) == \
+        built.read_bytes()
+    assert assets_optimize.build(static, roots=(), log=print) == manifest  # nothing to do
