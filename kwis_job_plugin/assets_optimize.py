@@ -72,6 +72,7 @@ UNICODE_RANGE = (
 )
 URL_REF = re.compile(r"""url\(\s*["']?([^"')]+)["']?\s*\)""")
 WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+CUSTOM_REF = re.compile(r"var\(\s*(--[A-Za-z0-9_-]+)")
 CLASS_IN_CSS = re.compile(r"\.(-?[A-Za-z_][A-Za-z0-9_-]*)")
 
 
@@ -146,12 +147,87 @@ def _trim_rules(rules, words: set[str]) -> list[str]:
     return out
 
 
-def trim_css(css: str, words: set[str]) -> str:
-    """The rules of ``css`` whose selectors can match pages built from ``words``."""
+def trim_css(css: str, words: set[str], used_properties: frozenset[str] = frozenset()) -> str:
+    """The rules of ``css`` whose selectors can match pages built from ``words``, without the
+    custom properties nothing reads any more (see ``prune_custom_properties``)."""
     import tinycss2
 
     rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
-    return "\n".join(_trim_rules(rules, words)) + "\n"
+    trimmed = "\n".join(_trim_rules(rules, words)) + "\n"
+    keep = set(used_properties) | {f"--{word}" for word in words}
+    return prune_custom_properties(trimmed, keep)
+
+
+def _walk_declarations(rules, visit):
+    """``visit(rule, declarations)`` for every qualified rule, also inside ``@media`` etc.;
+    at-rules kept verbatim (``@keyframes``) are passed with ``declarations=None``."""
+    import tinycss2
+
+    for rule in rules:
+        if rule.type == "qualified-rule":
+            visit(rule, tinycss2.parse_declaration_list(rule.content, skip_comments=True,
+                                                        skip_whitespace=True))
+        elif rule.type == "at-rule" and rule.content is not None and rule.lower_at_keyword in (
+                "media", "supports", "layer", "container"):
+            _walk_declarations(tinycss2.parse_rule_list(rule.content, skip_comments=True,
+                                                        skip_whitespace=True), visit)
+        else:
+            visit(rule, None)
+
+
+def prune_custom_properties(css: str, keep: set[str]) -> str:
+    """Drop ``--x: ...`` declarations that no kept declaration reads, directly or through other
+    properties. ``keep`` names properties read elsewhere (the own stylesheets, the regions'
+    ``stil.css``). KERN defines ~500 design tokens, a third of them read by the kept rules."""
+    import tinycss2
+
+    rules = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+    needs: dict[str, set[str]] = {}
+    roots = set(keep)
+
+    def collect(rule, declarations):
+        if declarations is None:
+            roots.update(CUSTOM_REF.findall(rule.serialize()))
+            return
+        for declaration in declarations:
+            if declaration.type != "declaration":
+                continue
+            refs = set(CUSTOM_REF.findall(tinycss2.serialize(declaration.value)))
+            if declaration.name.startswith("--"):
+                needs.setdefault(declaration.name, set()).update(refs)
+            else:
+                roots.update(refs)
+
+    _walk_declarations(rules, collect)
+    used, todo = set(), list(roots)
+    while todo:
+        name = todo.pop()
+        if name not in used:
+            used.add(name)
+            todo.extend(needs.get(name, ()))
+
+    def rewrite(rules) -> list[str]:
+        out = []
+        for rule in rules:
+            if rule.type == "qualified-rule":
+                kept = [
+                    d.serialize().strip() for d in tinycss2.parse_declaration_list(
+                        rule.content, skip_comments=True, skip_whitespace=True)
+                    if d.type == "declaration" and (not d.name.startswith("--") or d.name in used)
+                ]
+                if kept:
+                    out.append(f"{_serialize(rule.prelude)}{{{';'.join(kept)}}}")
+            elif rule.type == "at-rule" and rule.content is not None and \
+                    rule.lower_at_keyword in ("media", "supports", "layer", "container"):
+                inner = rewrite(tinycss2.parse_rule_list(rule.content, skip_comments=True,
+                                                         skip_whitespace=True))
+                if inner:
+                    out.append(f"@{rule.at_keyword} {_serialize(rule.prelude)}{{{''.join(inner)}}}")
+            else:
+                out.append(rule.serialize().strip())
+        return out
+
+    return "\n".join(rewrite(rules)) + "\n"
 
 
 # --- Fonts ----------------------------------------------------------------------------------
@@ -266,7 +342,11 @@ def build(static: Path | None = None, roots=SOURCES, force: bool = False, log=pr
             )
             report[logical] = (len(original), len(content))
         full = (static / KERN_CSS).read_text(encoding="utf-8")
-        trimmed = trim_css(full, used_words(roots))
+        own_refs = frozenset(
+            ref for name in own_files(static) if name.endswith(".css")
+            for ref in CUSTOM_REF.findall((static / name).read_text(encoding="utf-8"))
+        )
+        trimmed = trim_css(full, used_words(roots), own_refs)
         bundle = (
             "/* KERN UX (EUPL-1.2), trimmed to the rules KWIS.job uses; "
             f"Fira Sans (OFL-1.1), subset */\n{font_faces(font_css, font_urls)}\n{trimmed}"

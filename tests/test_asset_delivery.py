@@ -168,12 +168,17 @@ def test_the_trimmed_sheet_keeps_every_class_the_templates_use():
 
 def test_trimming_keeps_what_matches_and_widening_pseudo_classes():
     css = (".a{color:red}.b{color:blue}.a .c,.a{margin:0}p:not(.unused){x:y}"
-           "@media (min-width:1px){.b{a:b}.a{c:d}}:root{--k:1}@keyframes s{to{opacity:1}}")
-    out = assets_optimize.trim_css(css, {"a"})
+           "@media (min-width:1px){.b{a:b}.a{c:d}}@keyframes s{to{opacity:1}}"
+           ":root{--k:var(--j);--j:1;--b:2;--own:3;--unused:4;--kept-by-word:5}"
+           ".a{color:var(--k)}.b{color:var(--b)}")
+    out = assets_optimize.trim_css(css, {"a", "kept-by-word"}, frozenset({"--own"}))
     assert ".b" not in out and ".c" not in out
     assert ".a{margin:0}" in out and "p:not(.unused)" in out
     assert "@media (min-width:1px){.a{c:d}}" in out
-    assert ":root{--k:1}" in out and "@keyframes" in out
+    assert "@keyframes" in out
+    # Custom properties stay when a kept rule reads them (also through another property), an
+    # own stylesheet does, or a template or module names them; the others go.
+    assert ":root{--k:var(--j);--j:1;--own:3;--kept-by-word:5}" in out
 
 
 @needs_kern
