@@ -35,7 +35,11 @@ layer that KERN overrides when present).
 This module is loaded by file path from ``build_command.py`` in an isolated build environment, so it
 must import nothing but the standard library (not even its own package).
 
-Run by hand: ``python -m kwis_job_plugin.assets_build [--force]``.
+After fetching, ``assets_optimize`` trims KERN to the rules the portal uses, subsets the fonts,
+and writes hashed, pre-compressed copies of every asset (``static/built/``, not in git).
+
+Run by hand: ``python -m kwis_job_plugin.assets_build [--force]`` (after editing a template that
+uses a KERN class not used before, or a stylesheet).
 """
 
 from __future__ import annotations
@@ -270,12 +274,37 @@ def failure_message(error: Exception) -> str:
     )
 
 
+def optimizer():
+    """``assets_optimize`` (trim, subset, hash, compress), loaded by path like this module."""
+    name = "_kwis_job_assets_optimize"
+    if name not in sys.modules:
+        import importlib.util
+
+        spec = importlib.util.spec_from_file_location(
+            name, Path(__file__).resolve().with_name("assets_optimize.py")
+        )
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
 def build_step(log=print) -> Outcome:
-    """``ensure_assets`` for the build: a failure stops it with ``failure_message``."""
+    """``ensure_assets`` and then ``assets_optimize.build`` for the build: a failure stops it
+    with ``failure_message`` (an unoptimised portal still works, but a build that silently
+    lost its hashed assets would hide a broken dependency)."""
     try:
-        return ensure_assets(log=log)
+        outcome = ensure_assets(log=log)
     except (AssetError, OSError, tarfile.TarError) as exc:
         raise SystemExit(failure_message(exc)) from exc
+    try:
+        optimizer().build(log=log)
+    except ImportError as exc:
+        raise SystemExit(
+            f"\n*** KWIS.job: the asset build needs tinycss2, fonttools and brotli ({exc}); "
+            "they are build requirements in pyproject.toml.\n"
+        ) from exc
+    return outcome
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -287,6 +316,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if outcome.status == "present":
         print(f"KERN UX {VERSION} is already in {TARGET}")
+    optimizer().build(force="--force" in args)
     return 0
 
 

@@ -92,6 +92,9 @@ SETTINGS_DEFAULTS = {
     # batch when the oldest is this old or this many counters wait (services/page_views.py).
     "KWIS_JOB_PAGE_VIEWS_FLUSH_SECONDS": 60.0,
     "KWIS_JOB_PAGE_VIEWS_FLUSH_ENTRIES": 500,
+    # Gzip the plug-in's HTML (and XML/JSON) when the client asks (views/assets.py); False when
+    # a reverse proxy compresses (INSTALL.md, "Compression and caching").
+    "KWIS_JOB_COMPRESS_HTML": True,
 }
 
 VERSION_TABLE = "kwis_job_alembic_version"

@@ -314,7 +314,7 @@ def test_the_report_is_a_print_page(app, session, world, data, fixed_day):
     report = client.get(f"/admin/job/kennzahlen/{data.jena.id}/jahresbericht?jahr={YEAR}")
     assert report.status_code == 200
     body = report.get_data(as_text=True)
-    assert "kj-indicators.css" in body and "Jahresbericht 2026: Stadt Jena" in body
+    assert "/jobs/assets/kj-indicators." in body and "Jahresbericht 2026: Stadt Jena" in body
     assert body.count('role="img"') == 6
 
 

@@ -229,10 +229,11 @@ def test_company_offer_and_region_search_pages_wear_the_region_look(client, them
 def test_kern_is_linked_and_served_by_the_app(client, themed):
     html = client.get("/jobs/").get_data(as_text=True)
     sheets = _stylesheets(html)
-    assert sheets[:3] == ["/jobs/assets/kern/fonts/fira-sans.css", "/jobs/assets/kern/kern.min.css",
-                          "/jobs/assets/portal.css"]
+    # The build's trimmed KERN (with its font faces), then portal.css; hashed names.
+    assert re.fullmatch(r"/jobs/assets/kern/kern-portal\.[0-9a-f]{10}\.css", sheets[0]), sheets
+    assert re.fullmatch(r"/jobs/assets/portal\.[0-9a-f]{10}\.css", sheets[1]), sheets
     assert 'data-kern-theme="light"' in html
-    for path in sheets[:3] + ["/jobs/assets/kern/fonts/fira-sans/FiraSans-Regular.woff2",
+    for path in sheets[:2] + ["/jobs/assets/kern/fonts/fira-sans/FiraSans-Regular.woff2",
                               "/jobs/assets/kern/LICENSE.md", "/jobs/assets/kj-portal.js"]:
         response = client.get(path)
         assert response.status_code == 200, path

@@ -103,6 +103,7 @@ def portal_frame_globals() -> dict:
     header's calendar link); shared with the feedback blueprint."""
     return {
         "kern_installed": theme.kern_installed(),
+        "kern_portal_css": theme.kern_portal_css(),
         "portal_theme": theme.portal_theme,
         "calendar_link": _calendar_link,
         "format_date": format_date,

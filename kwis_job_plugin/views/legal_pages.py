@@ -58,7 +58,8 @@ def _calendar_link() -> str | None:
 
 @bp.context_processor
 def _frame_globals():
-    return {"kern_installed": theme.kern_installed(), "portal_theme": theme.portal_theme,
+    return {"kern_installed": theme.kern_installed(), "kern_portal_css": theme.kern_portal_css(),
+            "portal_theme": theme.portal_theme,
             "calendar_link": _calendar_link}
 
 

@@ -17,7 +17,6 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import lru_cache
-from importlib.resources import files
 from urllib.parse import parse_qsl, quote, urlencode
 from xml.sax.saxutils import escape as xml_escape
 
@@ -32,7 +31,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_from_directory,
     url_for,
 )
 from markupsafe import Markup, escape
@@ -60,11 +58,12 @@ from ..services.search_query import (
     format_count,
     parse_query,
 )
-from . import access, context, page_views, request_input, theme
+from . import access, assets, context, page_views, request_input, theme
 from .security import CSP
 from .templating import make_blueprint
 
 bp = make_blueprint("kwis_job_portal", __name__)
+assets.register(bp)  # url_for(...asset) gives hashed names
 theme.register(bp)  # KERN UX and the regions' looks: /jobs/regionen/<slug>/stil.css and /logo
 PUBLIC_MAX_AGE = 60
 OFFER_ID = "<int(max=2147483647):offer_id>"  # beyond a 32-bit id is a 404, not a database error
@@ -695,7 +694,8 @@ def ping():
 @route("/assets/<path:filename>")
 @access.public
 def asset(filename: str):
-    return send_from_directory(str(files("kwis_job_plugin") / "static"), filename, max_age=3600)
+    """Hashed names for a year, plain names briefly, pre-compressed bodies (``views/assets.py``)."""
+    return assets.serve(filename)
 
 
 from . import portal_events  # noqa: E402  (registers the event calendar's routes on bp)

@@ -127,6 +127,7 @@ def _calendar_link() -> str | None:
 def _registration_globals():
     return {
         "kern_installed": theme.kern_installed(),
+        "kern_portal_css": theme.kern_portal_css(),
         "portal_theme": theme.portal_theme,
         "calendar_link": _calendar_link,
         "format_date": format_date,

@@ -11,6 +11,7 @@ from .. import i18n
 from ..config import templates_path
 from ..labels import review_rule_label, status_label
 from . import access, context
+from .assets import compress_html
 from .request_input import refuse_hostile_route_values
 from .security import apply_headers
 
@@ -59,6 +60,7 @@ def _in_german(text) -> Markup:
 def make_blueprint(name: str, import_name: str) -> Blueprint:
     bp = Blueprint(name, import_name, template_folder=templates_path())
     bp.before_request(refuse_hostile_route_values)
+    bp.after_request(compress_html)  # registered first, so it runs last (after ETags)
     bp.after_request(apply_headers)
 
     @bp.context_processor

@@ -17,7 +17,7 @@ from importlib.resources import files
 from flask import Response, abort, request
 
 from ..services import region_theme
-from . import access, context
+from . import access, assets, context
 from .media import image_response
 
 LONG_MAX_AGE = 86_400
@@ -29,6 +29,11 @@ SHORT_MAX_AGE = 60
 def kern_installed() -> bool:
     """Per installed copy, so computed once: the files come with the build, not at run time."""
     return (files("kwis_job_plugin") / "static" / "kern" / "kern.min.css").is_file()
+
+
+def kern_portal_css() -> str | None:
+    """The logical name of the build's trimmed KERN sheet, or ``None`` (then the full one)."""
+    return assets.BUNDLE if assets.has_asset(assets.BUNDLE) else None
 
 
 def portal_theme(region: str | None = None, profile_id: int | None = None,
@@ -48,7 +53,8 @@ def _max_age(version: str) -> int:
 def register(bp) -> None:
     @bp.context_processor
     def _theme_globals():
-        return {"kern_installed": kern_installed(), "portal_theme": portal_theme}
+        return {"kern_installed": kern_installed(), "kern_portal_css": kern_portal_css(),
+                "portal_theme": portal_theme}
 
     @bp.route("/regionen/<slug>/stil.css", methods=["GET"], provide_automatic_options=False)
     @access.public
