@@ -32,6 +32,7 @@ KIND_LABELS = {
     "user": N_("Zuständigkeit der Verwaltung"),
     "customer": N_("Betrieb"),
     "address": N_("Datenschutz"),
+    "campaign": N_("Kampagne"),
 }
 """German names of the kinds the plug-in writes; an unknown kind is shown by its key."""
 
