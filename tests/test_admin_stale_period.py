@@ -1,0 +1,34 @@
+"""The regions page sets a region's staleness period (``staleness.set_stale_after_days``):
+saved and audited, a wrong value refused at the field with nothing changed."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from support.web import csrf_token, login
+
+from kwis_job_plugin.models import AuditEntry, Region
+
+
+def test_the_period_is_set_on_the_regions_page(app, session, world):
+    client = app.test_client()
+    login(client, world.admin.email, world.password)
+    page = client.get("/admin/job/regionen")
+    assert "Tage ohne Änderung bis zur Erinnerung" in page.get_data(as_text=True)
+    url = f"/admin/job/regionen/{world.region.id}/aktualitaet"
+    token = csrf_token(page.data)
+    refused = client.post(url, data={"csrf_token": token, "stale_after_days": "7"})
+    assert refused.status_code == 422
+    html = refused.get_data(as_text=True)
+    assert f'id="region-{world.region.id}-stale-error"' in html and "30 bis 1095" in html
+    session.expire_all()
+    assert session.get(Region, world.region.id).stale_after_days is None
+    saved = client.post(url, data={"csrf_token": token, "stale_after_days": "180"})
+    assert saved.status_code == 303
+    session.expire_all()
+    assert session.get(Region, world.region.id).stale_after_days == 180
+    entry = session.scalars(select(AuditEntry).where(
+        AuditEntry.action == "region.stale_after_days_changed")).one()
+    assert entry.details["after"] == {"stale_after_days": 180}
+    assert client.post(url, data={"csrf_token": token, "stale_after_days": ""}).status_code == 303
+    session.expire_all()
+    assert session.get(Region, world.region.id).stale_after_days is None
