@@ -32,3 +32,16 @@ def test_the_period_is_set_on_the_regions_page(app, session, world):
     assert client.post(url, data={"csrf_token": token, "stale_after_days": ""}).status_code == 303
     session.expire_all()
     assert session.get(Region, world.region.id).stale_after_days is None
+
+
+def test_the_audit_page_names_the_company_an_admin_acted_for(app, session, world):
+    from kwis_job_plugin.services import audit
+    session.info[audit.ON_BEHALF_INFO_KEY] = world.a.customer.id
+    audit.record(session, "employerprofile.updated", "employerprofile", None,
+                 actor_user_id=world.admin.id, region_id=world.region.id)
+    session.info.pop(audit.ON_BEHALF_INFO_KEY)
+    session.commit()
+    client = app.test_client()
+    login(client, world.admin.email, world.password)
+    html = client.get("/admin/job/protokoll").get_data(as_text=True)
+    assert "für Optik Alpha" in html and "on_behalf_of" not in html
