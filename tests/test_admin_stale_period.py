@@ -45,3 +45,17 @@ def test_the_audit_page_names_the_company_an_admin_acted_for(app, session, world
     login(client, world.admin.email, world.password)
     html = client.get("/admin/job/protokoll").get_data(as_text=True)
     assert "für Optik Alpha" in html and "on_behalf_of" not in html
+
+
+def test_the_review_page_offers_to_edit_for_the_company(app, session, world):
+    from kwis_job_plugin.demo import factories
+    from kwis_job_plugin.services import publication
+    from kwis_job_plugin.services.snapshots import profile_snapshot
+    profile = factories.ProfileFactory(customer=world.a.customer, region=world.region)
+    publication.submit(session, profile, world.region, profile_snapshot, world.a.id)
+    session.commit()
+    client = app.test_client()
+    login(client, world.admin.email, world.password)
+    html = client.get(f"/admin/job/pruefung/profil/{profile.id}").get_data(as_text=True)
+    assert "Für diesen Betrieb bearbeiten" in html
+    assert f"/admin/job/fuer-betrieb/{world.a.customer.id}" in html
