@@ -28,7 +28,8 @@ def follow(token: str):
     acting = user.is_admin
     try:
         campaigns.follow_link(session, current_app.config["SECRET_KEY"], token,
-                              None if acting or customer is None else customer.id)
+                              None if acting or customer is None else customer.id,
+                              actor_user_id=user.id)
     except campaigns.LinkRefused:
         session.rollback()
         abort(404)

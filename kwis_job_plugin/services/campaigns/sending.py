@@ -116,7 +116,7 @@ def send(session: Session, campaign: Campaign, *, secret_key: str,
 
 
 def follow_link(session: Session, secret_key: str, token: str, customer_id: int | None,
-                now: datetime | None = None) -> bool:
+                now: datetime | None = None, *, actor_user_id: int | None = None) -> bool:
     """The personal link was opened by a logged-in user of ``customer_id``: note the step
     "logged in" once. ``LinkRefused`` for a token that is not ours or names no invitation;
     ``False`` (nothing noted) when the user belongs to another company or it was noted
@@ -132,7 +132,7 @@ def follow_link(session: Session, secret_key: str, token: str, customer_id: int 
     recipient.logged_in_at = now or utcnow()
     campaign = session.get(Campaign, campaign_id)
     audit.record(session, "campaign.link_followed", "campaign", campaign_id,
-                 region_id=campaign.region_id if campaign else None,
+                 actor_user_id=actor_user_id, region_id=campaign.region_id if campaign else None,
                  details={"customer_id": token_customer})
     session.flush()
     return True
