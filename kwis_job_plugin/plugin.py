@@ -62,6 +62,7 @@ def kwis_blueprints(app, host: HostContext) -> list[BlueprintSpec]:
         admin,
         admin_admins,
         admin_audit,
+        admin_campaigns,
         admin_events,
         admin_indicators,
         admin_legal,
@@ -71,6 +72,7 @@ def kwis_blueprints(app, host: HostContext) -> list[BlueprintSpec]:
         api,
         embed,
         events_tab,
+        invitation,
         legal_pages,
         media,
         offers_tab,
@@ -85,6 +87,7 @@ def kwis_blueprints(app, host: HostContext) -> list[BlueprintSpec]:
         BlueprintSpec(profile_tab.bp, settings["KWIS_JOB_SELFSERVICE_PREFIX"]),
         BlueprintSpec(offers_tab.bp, settings["KWIS_JOB_SELFSERVICE_PREFIX"]),
         BlueprintSpec(events_tab.bp, settings["KWIS_JOB_SELFSERVICE_PREFIX"]),
+        BlueprintSpec(invitation.bp, settings["KWIS_JOB_SELFSERVICE_PREFIX"]),
         BlueprintSpec(admin.bp, settings["KWIS_JOB_ADMIN_PREFIX"]),
         BlueprintSpec(admin_events.bp, settings["KWIS_JOB_ADMIN_PREFIX"]),
         BlueprintSpec(admin_mail.bp, settings["KWIS_JOB_ADMIN_PREFIX"]),
@@ -94,6 +97,7 @@ def kwis_blueprints(app, host: HostContext) -> list[BlueprintSpec]:
         BlueprintSpec(admin_audit.bp, settings["KWIS_JOB_ADMIN_PREFIX"]),
         BlueprintSpec(admin_on_behalf.bp, settings["KWIS_JOB_ADMIN_PREFIX"]),
         BlueprintSpec(admin_indicators.bp, settings["KWIS_JOB_ADMIN_PREFIX"]),
+        BlueprintSpec(admin_campaigns.bp, settings["KWIS_JOB_ADMIN_PREFIX"]),
         BlueprintSpec(portal.bp, settings["KWIS_JOB_PUBLIC_PREFIX"]),
         BlueprintSpec(media.bp, settings["KWIS_JOB_PUBLIC_PREFIX"]),
         BlueprintSpec(registration.bp, settings["KWIS_JOB_PUBLIC_PREFIX"], csrf_exempt=True),
@@ -174,6 +178,9 @@ def kwis_admin_menu(user: HostUser) -> list[AdminMenuEntry]:
             "kwis_job_mail", _("KWIS.job: E-Mail-Versand"), "kwis_job_admin_mail.index", 53
         ),
         AdminMenuEntry(
+            "kwis_job_campaigns", _("KWIS.job: Kampagnen"), "kwis_job_admin_campaigns.index", 54
+        ),
+        AdminMenuEntry(
             "kwis_job_indicators", _("KWIS.job: Kennzahlen"), "kwis_job_admin_indicators.index", 55
         ),
         AdminMenuEntry(
@@ -198,7 +205,7 @@ def _global_admin_menu(user: HostUser) -> list[AdminMenuEntry]:
 
 
 STYLESHEETS = ("selfservice.css", "kj-profile.css", "kj-offers.css", "kj-events-tab.css",
-               "kj-indicators.css", "kj-on-behalf.css")
+               "kj-indicators.css", "kj-on-behalf.css", "kj-campaigns.css")
 
 
 @hookimpl

@@ -53,6 +53,7 @@ OBJECT_VARIABLES = {
     "mail_id": lambda o, v: o.mail.id,
     "customer_id": lambda o, v: o.customer_id,
     "user_id": lambda o, v: o.admin.id,
+    "campaign_id": lambda o, v: o.campaign.id,
     "object_id": _by_kind,
 }
 """URL variable → the id of that object in one region's ``RegionObjects``."""
@@ -162,7 +163,8 @@ def test_the_walk_finds_the_admin_routes():
     """The walk sees routes of every admin blueprint, with and without objects."""
     blueprints = {c.endpoint.split(".")[0] for c in CASES}
     assert {"kwis_job_admin", "kwis_job_admin_events", "kwis_job_admin_mail",
-            "kwis_job_admin_review", "kwis_job_admin_admins", "kwis_job_admin_audit"} <= blueprints
+            "kwis_job_admin_review", "kwis_job_admin_admins", "kwis_job_admin_audit",
+            "kwis_job_admin_campaigns"} <= blueprints
     assert len(OBJECT_CASES) >= 10 and len(LIST_CASES) >= 5
 
 
@@ -241,6 +243,7 @@ def _check_list_route(app, rw, case: Case) -> None:
     ("/admin/job/e-mail", f"Erinnerung {region_world.MARKER}"),
     ("/admin/job/protokoll", region_world.MARKER),
     ("/admin/job/zustaendigkeiten", region_world.WEIMAR_NAME),
+    ("/admin/job/kampagnen", f"Kampagne {region_world.MARKER}"),
 ])
 def test_a_global_admin_sees_both_regions(app, rw, url, shown):
     """The counterpart of the leak check: the same pages do show Weimarer Land to a global

@@ -76,7 +76,14 @@ from kwis_job_plugin.models import (
 )
 from kwis_job_plugin.models.base import utcnow
 from kwis_job_plugin.models.host import is_own_table
-from kwis_job_plugin.services import features, media, publication, region_theme, search_index
+from kwis_job_plugin.services import (
+    campaigns,
+    features,
+    media,
+    publication,
+    region_theme,
+    search_index,
+)
 from kwis_job_plugin.services.events import tokens
 from kwis_job_plugin.services.input_checks import DB_INT_MAX
 from kwis_job_plugin.services.mail import outbox
@@ -192,6 +199,8 @@ def fuzz_world(session, world):
     mail = outbox.queue(session, to="erste@example.org", subject="Anmeldung", text="Hallo",
                         kind="registration", region_id=world.region.id)
     mail.status, mail.attempts, mail.last_error = "failed", 12, "550 Postfach unbekannt"
+    campaign = campaigns.create_campaign(session, world.region, "Herbstkampagne",
+                                         actor_user_id=world.admin.id)
     session.commit()
     long_ago = utcnow() - timedelta(days=400)
     session.execute(update(Offer).where(Offer.id == stale.id).values(updated_at=long_ago))
@@ -203,6 +212,7 @@ def fuzz_world(session, world):
         "media_id": logo.id, "region_id": world.region.id, "feature": "events",
         "event_id": event.id, "slot_id": slot.id, "participation_id": part.id,
         "registration_id": registration.id, "mail_id": mail.id,
+        "campaign_id": campaign.id, "customer_id": world.b.customer.id,
         "audience": "angemeldete", "token": cancel_token, "filename": "portal.css", "name": "a",
     }
     slugs = {"kwis_job_portal.company": alpha.slug, "kwis_job_portal.offer": offer.slug,

@@ -32,7 +32,7 @@ from ..models import (
     TrainingOccupation,
 )
 from ..models.base import utcnow
-from ..services import admin_scope, features, legal, search_index
+from ..services import admin_scope, campaigns, features, legal, search_index
 from ..services.accessibility_check import record as record_accessibility_check
 from ..services.accessibility_statement import AUTOMATED
 from ..services.regions import create_region
@@ -328,6 +328,7 @@ def seed_demo(session: Session, today: date | None = None) -> list[DemoLogin]:
         today,
     )
     _seed_legal(session, regions, agency, today)
+    _seed_campaign(session, regions["jena"], agency)
     session.flush()
     search_index.rebuild_all(session)
     return logins
@@ -340,6 +341,15 @@ def seed_demo(session: Session, today: date | None = None) -> list[DemoLogin]:
 # saved as the agency would save it on the admin page "Rechtliche Angaben": through
 # ``services.legal.save`` (checked and audited), by the agency's admin. One region is left with a
 # gap on purpose (``data.LEGAL_INCOMPLETE``), so the admin area's warning shows in the demo.
+
+
+def _seed_campaign(session: Session, region: Region, agency: User) -> None:
+    """One campaign, not yet sent, for the companies of Jena without a profile: the admin
+    area's "Kampagnen" shows the selection, the preview and the send button (sending needs the
+    app's URLs for the personal links, so the demo leaves it to the admin)."""
+    campaign = campaigns.create_campaign(session, region, "Betriebe ohne Profil (Herbst)",
+                                         actor_user_id=agency.id)
+    campaign.filter_presence = "none"
 
 
 def _seed_region_admin(session: Session, agency: User, region: Region) -> DemoLogin:

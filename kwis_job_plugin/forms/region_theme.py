@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask_wtf.file import FileField
 from wtforms import StringField
+from wtforms.validators import Length
 
 from ..i18n import lazy_gettext as _l
 from .base import BaseForm
@@ -23,4 +24,14 @@ class RegionThemeForm(BaseForm):
 
     def field_errors(self) -> dict[str, str]:
         """The first message of each field, in the shape ``update_theme`` raises."""
+        return {name: messages[0] for name, messages in self.errors.items() if messages}
+
+
+class StalenessForm(BaseForm):
+    """The region's staleness period; the range is ``services.staleness``' to check."""
+
+    stale_after_days = StringField(_l("Tage ohne Änderung bis zur Erinnerung"),
+                                   validators=[Length(max=5)])
+
+    def field_errors(self) -> dict[str, str]:
         return {name: messages[0] for name, messages in self.errors.items() if messages}

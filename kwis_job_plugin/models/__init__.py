@@ -4,6 +4,7 @@ from .admin_scope import AdminScope, RegionAdmin
 from .alert import AlertSubscription
 from .audit import AuditEntry, DailyCounter, IndicatorTarget
 from .base import Base, metadata
+from .campaign import Campaign, CampaignRecipient, MailOptOut
 from .event import Event, EventParticipation, Registration, RegistrationToken, Slot
 from .geo import GeocodeCacheEntry
 from .host import customer_table, user_table
@@ -17,7 +18,8 @@ from .search import SearchChange, SearchDoc, SearchFacet
 from .taxonomy import Benefit, OccupationalField, OfferType, TargetGroup, TrainingOccupation
 
 __all__ = [
-    "AdminScope", "AlertSubscription", "AuditEntry", "Base", "Benefit", "DailyCounter",
+    "AdminScope", "AlertSubscription", "AuditEntry", "Base", "Benefit", "Campaign",
+    "CampaignRecipient", "DailyCounter", "MailOptOut",
     "EmployerProfile", "Event", "EventParticipation", "FeatureSwitch", "GeocodeCacheEntry",
     "IndicatorTarget", "Invitation", "Media", "OccupationalField", "Offer", "OfferType",
     "OutboxMail", "Region", "RegionAdmin", "RegionAgsPrefix", "RegionLegal", "Registration",

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from ..i18n import N_
 from ..models import AuditEntry, EmployerProfile, Offer, Region
-from ..models.host import user_table
+from ..models.host import customer_table, user_table
 from .admin_scope import narrow
 
 PER_PAGE = 50
@@ -32,6 +32,7 @@ KIND_LABELS = {
     "user": N_("Zuständigkeit der Verwaltung"),
     "customer": N_("Betrieb"),
     "address": N_("Datenschutz"),
+    "campaign": N_("Kampagne"),
 }
 """German names of the kinds the plug-in writes; an unknown kind is shown by its key."""
 
@@ -43,6 +44,8 @@ class AuditRow:
     """The acting account's name (or e-mail address), empty for the system."""
     region: str
     company: str
+    on_behalf_of: str = ""
+    """The name of the company an admin acted for (``details["on_behalf_of"]``), else empty."""
 
 
 @dataclass(frozen=True)
@@ -113,12 +116,26 @@ def _rows(session: Session, found: list[AuditEntry]) -> list[AuditRow]:
             .where(Offer.id.in_(sorted(offer_ids)))
         ):
             companies[("offer", oid)] = name
+    customer_ids = {e.object_id for e in found if e.object_type == "customer" and e.object_id}
+    customer_ids |= {_on_behalf_of(e) for e in found if _on_behalf_of(e) is not None}
+    customers = dict(session.execute(
+        select(customer_table.c.id, customer_table.c.name)
+        .where(customer_table.c.id.in_(sorted(customer_ids)))).all()) if customer_ids else {}
+    for cid, name in customers.items():
+        companies[("customer", cid)] = name
     return [AuditRow(
         entry=e,
         actor=actors.get(e.actor_user_id, "") if e.actor_user_id else "",
         region=region_names.get(e.region_id, "") if e.region_id else "",
         company=companies.get((e.object_type, e.object_id), ""),
+        on_behalf_of=customers.get(_on_behalf_of(e), "") if _on_behalf_of(e) is not None
+        else "",
     ) for e in found]
+
+
+def _on_behalf_of(entry: AuditEntry) -> int | None:
+    value = (entry.details or {}).get("on_behalf_of")
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def kinds(session: Session, region_ids: frozenset[int] | None) -> list[str]:
@@ -149,4 +166,5 @@ def details_view(details: dict[str, Any] | None) -> list[tuple[str, Any, Any, bo
 
 def other_details(details: dict[str, Any] | None) -> dict[str, Any]:
     """What an entry says beyond its changed fields (counts, an audience, a feature key)."""
-    return {k: v for k, v in (details or {}).items() if k not in ("fields", "before", "after")}
+    return {k: v for k, v in (details or {}).items()
+            if k not in ("fields", "before", "after", "on_behalf_of")}

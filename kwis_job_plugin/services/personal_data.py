@@ -246,6 +246,8 @@ PERSONAL: dict[str, dict[str, str]] = {
     "kwis_job_admin_scope": _columns(_ACCOUNT, "user_id", "changed_by_user_id"),
     "kwis_job_region_admin": _columns(_ACCOUNT, "user_id", "created_by_user_id"),
     "kwis_job_indicator_target": _columns(_ACCOUNT, "updated_by_user_id"),
+    "kwis_job_campaign": _columns(_ACCOUNT, "created_by_user_id"),
+    "kwis_job_mail_opt_out": _columns(_ACCOUNT, "created_by_user_id"),
 }
 """Per table, the columns holding personal data and the activity each serves."""
 
@@ -320,6 +322,16 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
     "kwis_job_indicator_target": frozenset({
         "id", "region_id", "year", "metric", "target", "updated_at",
     }),
+    # Campaigns invite companies (company data); the text is the agency's, the address a mail
+    # went to is only in the outbox. When a company followed its link is about the company.
+    "kwis_job_campaign": frozenset({
+        "id", "region_id", "title", "subject", "body_text", "filter_wz", "filter_size",
+        "filter_postcode", "filter_presence", "last_sent_at", "created_at", "updated_at",
+    }),
+    "kwis_job_campaign_recipient": frozenset({
+        "id", "campaign_id", "customer_id", "outbox_mail_id", "invited_at", "logged_in_at",
+    }),
+    "kwis_job_mail_opt_out": frozenset({"customer_id", "created_at"}),
     "kwis_job_geocode_cache": frozenset({"id", "query", "found", "lat", "lon", "label",
                                          "fetched_at"}),
     "kwis_job_search_doc": frozenset({

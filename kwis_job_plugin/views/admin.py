@@ -6,13 +6,13 @@ id, the same answer as for an unknown one)."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
 from ..config import FEATURE_KEYS, FEATURES
-from ..forms.region_theme import RegionThemeForm
+from ..forms.region_theme import RegionThemeForm, StalenessForm
 from ..i18n import gettext as _
 from ..models import Region
-from ..services import admin_scope, features, media, region_theme
+from ..services import admin_scope, features, media, region_theme, staleness
 from ..services.errors import ValidationError
 from ..services.input_checks import without_forbidden_chars
 from . import access, context
@@ -35,7 +35,9 @@ def _limit_theme_upload(endpoint, _values) -> None:
 
 
 def _render_regions(theme_errors: dict[int, dict[str, str]] | None = None,
-                    theme_input: dict[int, dict[str, str]] | None = None, status: int = 200):
+                    theme_input: dict[int, dict[str, str]] | None = None, status: int = 200,
+                    stale_errors: dict[int, str] | None = None,
+                    stale_input: dict[int, str] | None = None):
     session = context.db()
     all_regions = admin_scope.visible_regions(session, access.admin_region_ids())
     return render_template(
@@ -47,6 +49,10 @@ def _render_regions(theme_errors: dict[int, dict[str, str]] | None = None,
         theme_errors=theme_errors or {},
         theme_input=theme_input or {},
         min_contrast=region_theme.MIN_CONTRAST,
+        stale_errors=stale_errors or {},
+        stale_input=stale_input or {},
+        stale_default=current_app.config["KWIS_JOB_STALE_AFTER_DAYS"],
+        stale_range=(staleness.DAYS_MIN, staleness.DAYS_MAX),
     ), status
 
 
@@ -112,3 +118,32 @@ def switch_feature(region_id: int, feature: str):
         )
         flash(message % {"feature": label, "region": region.name})
     return redirect(url_for(".region_list"))
+
+
+@bp.post("/regionen/<int(max=2147483647):region_id>/aktualitaet")
+@access.admin
+def stale_after_days_save(region_id: int):
+    """The region's staleness period (``services.staleness.set_stale_after_days``): days
+    without a change before the "still current?" reminder; empty for the installation's."""
+    session = context.db()
+    access.require_region(region_id)
+    region = session.get(Region, region_id)
+    if region is None:
+        abort(404)
+    form = StalenessForm()
+    given = without_forbidden_chars(request.form.get("stale_after_days", ""))[:20]
+    if not form.validate():
+        return _render_regions(status=422, stale_errors={region_id: form.field_errors().get(
+            "stale_after_days", "")}, stale_input={region_id: given})
+    try:
+        changed = staleness.set_stale_after_days(session, region, form.stale_after_days.data,
+                                                 actor_user_id=context.user().id)
+    except ValidationError as exc:
+        session.rollback()
+        return _render_regions(status=422, stale_errors={region_id: exc.errors[
+            "stale_after_days"]}, stale_input={region_id: given})
+    session.commit()
+    if changed:
+        flash(_("Der Zeitraum für die Erinnerung „Noch aktuell?“ in %(region)s ist "
+                "gespeichert.") % {"region": region.name})
+    return redirect(url_for(".region_list", _anchor=f"region-{region.id}-stale"), 303)

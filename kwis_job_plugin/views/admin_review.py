@@ -155,6 +155,8 @@ def _render_submission(kind: str, object_id: int, *, status: int = 200,
         item=obj,
         name=name,
         company=company,
+        customer_id=obj.customer_id if isinstance(obj, EmployerProfile)
+        else obj.profile.customer_id,
         fingerprint=item.fingerprint,
         diff=review_diff.diff(session, obj, item.snapshot),
         errors=errors or {},

@@ -27,7 +27,7 @@ from kwis_job_plugin.models import (
     Registration,
     Slot,
 )
-from kwis_job_plugin.services import admin_scope, media, publication
+from kwis_job_plugin.services import admin_scope, campaigns, media, publication
 from kwis_job_plugin.services.snapshots import offer_snapshot, profile_snapshot
 
 MARKER = "Apolda"
@@ -50,7 +50,7 @@ class RegionObjects:
     registration: Registration
     mail: OutboxMail
     admin: object  # the region's own admin account
-
+    campaign: object = None
     @property
     def customer_id(self) -> int:
         return self.profile.customer_id
@@ -103,8 +103,11 @@ def _objects(session: Session, region: Region, company, label: str, admin_email:
     admin_scope.assign(session, global_admin_id, admin.id, all_regions=False,
                        region_ids=[region.id])
     session.flush()
+    campaign = campaigns.create_campaign(session, region, f"Kampagne {label}",
+                                         actor_user_id=global_admin_id)
+    session.flush()
     return RegionObjects(region, company, profile, offer, picture, event, participation, slot,
-                         registration, mail, admin)
+                         registration, mail, admin, campaign)
 
 
 def build(session: Session, world: SimpleNamespace) -> SimpleNamespace:
