@@ -7,7 +7,7 @@ arranged with each school: it has neither fixed days (so no ``Event``) nor a job
 value is changed: an admin's own choice stays.
 
 Revision ID: 0015
-Revises: 0010
+Revises: 0011
 """
 
 from collections.abc import Sequence
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0015"
-down_revision: str | None = "0010"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
