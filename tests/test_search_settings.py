@@ -49,10 +49,11 @@ def test_a_warm_search_reads_the_settings_as_one_version_number(app, client, sw)
     assert "kwis_job_feature_switch" not in joined
     assert "kwis_job_offer_type" not in joined
     assert "theme_color" not in joined  # the region's look
-    assert joined.count("kwis_job_daily_counter") == 1  # the calendar link asks no more
+    assert joined.count("kwis_job_settings_version") == 1  # the calendar link asks no more
     search_statements = [s for s in statements if "kwis_job_region_legal" not in s]
-    # the settings version, the change log and the cards (the footer's legal links aside)
-    assert len(search_statements) == 3, search_statements
+    # the versions (settings and change log in one statement) and the cards (the footer's
+    # legal links aside)
+    assert len(search_statements) == 2, search_statements
 
 
 def test_a_switch_reaches_the_other_worker_at_its_next_request(session, sw, client,

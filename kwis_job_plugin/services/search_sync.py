@@ -1,7 +1,7 @@
 """Keep each process's search replica (``services/search_replica.py``) in step with the database.
 
 Before every search, ``current`` reads the newest ``seq`` of the change log (migration 0004; one
-index lookup) and applies the offers logged since the replica's own ``seq``: their old
+index lookup, in the same statement as the settings version: ``search_versions``) and applies the offers logged since the replica's own ``seq``: their old
 positions retire, their current rows (if any) are added. A replica loads whole when it is new,
 when the log no longer reaches back to it (it keeps 10,000 changes), when the log is behind it
 (the database was replaced), or when a quarter of its positions are retired.
@@ -22,13 +22,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import event, func, select
+from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..models import SearchChange, SearchDoc, SearchFacet
 from . import search_settings  # noqa: F401  (its flush listener, in every writing process)
+from . import search_versions
 from .search_replica import DocRow, Replica
 
 CHUNK = 20_000
@@ -80,19 +81,21 @@ def current(session: Session) -> Iterator[Replica]:
 
 
 def _latest(session: Session) -> tuple[int, int | None]:
-    # two scalar subqueries, not max() and min() in one select: each alone is one index probe,
-    # together SQLite would scan the log
-    newest, oldest = session.execute(select(
-        select(func.max(SearchChange.seq)).scalar_subquery(),
-        select(func.min(SearchChange.seq)).scalar_subquery(),
-    )).one()
-    return newest or 0, oldest
+    found = search_versions.read(session)
+    return found.newest, found.oldest
 
 
 def _sync(session: Session, replica: Replica | None) -> Replica:
     newest, oldest = _latest(session)
     if replica is not None and newest == replica.version:
         return replica
+    if replica is not None and newest < replica.version:
+        # read earlier in this transaction, before another worker's sync: ask again before
+        # concluding that the database went backwards
+        found = search_versions.fresh(session)
+        newest, oldest = found.newest, found.oldest
+        if newest == replica.version:
+            return replica
     whole = (
         replica is None
         or newest < replica.version
