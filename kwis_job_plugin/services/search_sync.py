@@ -122,7 +122,7 @@ def _sync(session: Session, replica: Replica | None) -> Replica:
     return replica
 
 
-def _reaches(seq: int, newest: int, oldest: int | None) -> bool:
+def reaches(seq: int, newest: int, oldest: int | None) -> bool:
     """Whether a replica at ``seq`` can be brought to ``newest`` from the log."""
     return seq <= newest and (oldest is None or oldest <= seq + 1)
 
@@ -130,7 +130,7 @@ def _reaches(seq: int, newest: int, oldest: int | None) -> bool:
 def _from_snapshot(session: Session, newest: int, oldest: int | None) -> Replica | None:
     """The stored snapshot if the change log still reaches back to it (``search_snapshot``)."""
     found = search_snapshot.seq(session)
-    if found is None or not _reaches(found, newest, oldest):
+    if found is None or not reaches(found, newest, oldest):
         return None
     return search_snapshot.read(session)
 
