@@ -31,8 +31,11 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..models import SearchChange, SearchDoc, SearchFacet
-from . import search_settings  # noqa: F401  (its flush listener, in every writing process)
-from . import search_snapshot, search_versions
+from . import (
+    search_settings,  # noqa: F401  (its flush listener, in every writing process)
+    search_snapshot,
+    search_versions,
+)
 from .search_replica import DocRow, Replica
 
 CHUNK = 20_000
