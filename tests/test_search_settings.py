@@ -1,7 +1,8 @@
 """Regions, feature switches, taxonomies and looks are read once per process and version
 (``services/search_settings.py``), and a change in the admin area still reaches every worker at
 its next request. A second Flask app on the same database stands in for a second worker: its
-own engine, so its own copy of the settings and its own replica."""
+own engine, so its own copy of the settings and its own replica, and its own cache of finished
+pages (``response_cache``, on by default), which holds the page from before each change."""
 
 from __future__ import annotations
 

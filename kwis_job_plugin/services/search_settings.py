@@ -34,14 +34,16 @@ from ..models import (
     OccupationalField,
     OfferType,
     Region,
+    RegionLegal,
     TargetGroup,
     TrainingOccupation,
 )
 from . import features, region_theme, search_versions, taxonomy
 
 WATCHED = (Region, FeatureSwitch, OfferType, TargetGroup, OccupationalField,
-           TrainingOccupation, Benefit)
-"""Rows whose change changes what every portal page shows."""
+           TrainingOccupation, Benefit, RegionLegal)
+"""Rows whose change changes what every portal page shows (the legal data: the footer's links;
+the version also keys the finished pages of ``response_cache``)."""
 _CHANGED = "kwis_job_settings_changed"
 
 _BUMP = text(

@@ -40,7 +40,15 @@ from werkzeug.datastructures import MultiDict
 
 from .. import i18n
 from ..i18n import gettext as _
-from ..services import features, geocoder, public_pages, search_settings, structured_data
+from ..services import (
+    features,
+    geocoder,
+    public_pages,
+    response_cache,
+    search_settings,
+    search_versions,
+    structured_data,
+)
 from ..services import search as search_service
 from ..services.search import FacetOption, SearchResult
 from ..services.search_query import (
@@ -274,7 +282,50 @@ def _facet_groups(result: SearchResult) -> list[dict]:
     return groups
 
 
-def _search_page(template: str):
+_CACHE_KEY = "kwis_job_response_cache"
+
+
+def _page_store() -> response_cache.Store | None:
+    """This app's store of finished pages (``services/response_cache.py``), made at first use."""
+    found = current_app.extensions.get(_CACHE_KEY, False)
+    if found is False:
+        found = current_app.extensions[_CACHE_KEY] = response_cache.store_for(
+            int(current_app.config.get("KWIS_JOB_RESPONSE_CACHE_SIZE") or 0),
+            current_app.config.get("KWIS_JOB_RESPONSE_CACHE_URL"),
+        )
+    return found
+
+
+def _cached_search_page(template: str):
+    """The search page from the cache of finished pages when nothing it shows has changed.
+
+    The key holds every version the page depends on, read in the request's one version
+    statement, so a hit costs that statement and a lookup. The ETag is the page's own, kept
+    with it, so a conditional request is answered 304 as before."""
+    store = _page_store()
+    if store is None:
+        return _search_page(template)[0]
+    versions = search_versions.read(context.db())
+    key = response_cache.key(template, request.url, context.request_locale(),
+                             date.today().isoformat(), versions.newest, versions.settings)
+    found = store.get(key)
+    if found is not None:
+        etag, body = response_cache.unpack(found)
+        response = current_app.response_class(body, mimetype="text/html")
+        response.set_etag(etag)
+        return response.make_conditional(request)
+    html, cacheable = _search_page(template)
+    response = current_app.response_class(html, mimetype="text/html")
+    if cacheable:
+        response.add_etag()
+        store.set(key, response_cache.pack(response.get_etag()[0], response.get_data()))
+        response.make_conditional(request)
+    return response
+
+
+def _search_page(template: str) -> tuple[str, bool]:
+    """The page, and whether it may be kept (not when the search has notes, e.g. a place the
+    geocoder could not reach now)."""
     session = context.db()
     settings = search_settings.current(session)
     vocab = Vocabulary.load(session)
@@ -286,11 +337,12 @@ def _search_page(template: str):
     )
     query = result.query
     radius_choices = sorted({*RADIUS_CHOICES, query.radius_km})
+    notes = [*request_input.query_notes(), *parsed.notes, *result.notes]
     return render_template(
         template,
         query=query,
         result=result,
-        notes=[*request_input.query_notes(), *parsed.notes, *result.notes],
+        notes=notes,
         chips=_chips(result, vocab),
         clear_url=search_url(),
         facet_groups=_facet_groups(result),
@@ -302,20 +354,20 @@ def _search_page(template: str):
         search_theme=settings.themes.get(query.region) if query.region else None,
         page_url=lambda page: search_url(query.with_page(page)),
         suggestion_url=lambda place: search_url(replace(query, place=place, page=1)),
-    )
+    ), not result.notes
 
 
 @route("/")
 @access.public
 def index():
     """The portal's front page: the search form and today's rotation of all offers."""
-    return _search_page("kwis_job/portal/index.html")
+    return _cached_search_page("kwis_job/portal/index.html")
 
 
 @route("/suche")
 @access.public
 def search():
-    return _search_page("kwis_job/portal/search.html")
+    return _cached_search_page("kwis_job/portal/search.html")
 
 
 # --- company and offer pages ------------------------------------------------------------------
