@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import time
 
-from flask import Flask
+from flask import Flask, url_for
 from sqlalchemy.exc import SQLAlchemyError
 
 from .services import search_settings, search_snapshot, search_sync, search_versions
@@ -48,6 +48,11 @@ def warm(app: Flask, *, store_snapshot: bool = True) -> dict:
             except SQLAlchemyError:  # another worker stored one at the same moment
                 session.rollback()
                 log.warning("search snapshot not stored", exc_info=True)
+    # one search page through the app: the day's ranks and the compiled templates, which
+    # would otherwise make the first visitor wait too (a public page: nothing is counted)
+    with app.test_request_context():
+        path = url_for("kwis_job_portal.search")
+    found["first_page"] = app.test_client().get(path).status_code
     found["seconds"] = round(time.perf_counter() - started, 3)
     log.info("search replica ready: %s", found)
     return found

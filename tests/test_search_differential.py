@@ -9,6 +9,10 @@ count without its own selection), distances and the order are recomputed in plai
 the documented rules (``services/search_order.py``). Ids, order, totals and every facet count
 must agree. Between rounds random writes (insert, update, delete) follow.
 
+A second test starts a "new worker" from a snapshot that random writes have made stale
+(``services/search_snapshot.py``, then the change log) and compares its answers with those of
+a replica built from the documents alone, query by query.
+
 ``KWIS_DIFF_QUERIES`` raises the number of queries per engine (default 240; the issue's "few
 thousand" is e.g. ``KWIS_DIFF_QUERIES=3000``).
 """
