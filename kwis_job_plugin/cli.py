@@ -140,6 +140,26 @@ def search_rebuild(ctx: click.Context) -> None:
         count = search_index.rebuild_all(session)
         session.commit()
     click.echo(f"Suchindex neu aufgebaut: {count} Angebote auffindbar.")
+    _write_snapshot(ctx, from_documents=True)
+
+
+@search.command(
+    "snapshot",
+    help=_l("Abbild des Suchindex für neu startende Server-Prozesse speichern (etwa stündlich "
+            "per cron; ein neuer Prozess holt nur die Änderungen seitdem nach)."),
+)
+@click.pass_context
+def search_snapshot(ctx: click.Context) -> None:
+    _write_snapshot(ctx, from_documents=False)
+
+
+def _write_snapshot(ctx: click.Context, *, from_documents: bool) -> None:
+    from .services import search_sync
+
+    with Session(_engine(ctx)) as session:
+        seq, size = search_sync.write_snapshot(session, from_documents=from_documents)
+        session.commit()
+    click.echo(f"Abbild des Suchindex gespeichert: Stand {seq}, {size / 1e6:.1f} MB.")
 
 
 @job.group(help=_l("Aufbewahrung: Anmeldungen nach Veranstaltungen löschen, Zahlen behalten."))

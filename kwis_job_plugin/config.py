@@ -86,6 +86,10 @@ SETTINGS_DEFAULTS = {
     # How many days the web server keeps its access logs (IP addresses): set by the host's IT,
     # stated in the portal's privacy notice (services/privacy_notice.py).
     "KWIS_JOB_SERVER_LOG_DAYS": 7,
+    # Finished search pages (services/response_cache.py): how many each process keeps (0: no
+    # cache), or a shared store for several app servers (redis://host:6379/1) instead.
+    "KWIS_JOB_RESPONSE_CACHE_SIZE": 256,
+    "KWIS_JOB_RESPONSE_CACHE_URL": None,
     # Test-only: True switches the slot lock off, so the race tests can show overbooking.
     "KWIS_JOB_TEST_UNLOCKED_SLOTS": False,
     # Page views of company and offer pages are counted in each process and written as one

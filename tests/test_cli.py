@@ -136,6 +136,14 @@ def test_search_rebuild_indexes_what_is_published(empty_database_url):
         indexed = session.scalar(select(func.count()).select_from(SearchDoc))
     assert result.exit_code == 0 and f"{indexed} Angebote auffindbar" in result.output
     assert indexed > 20
+    assert "Abbild des Suchindex gespeichert" in result.output  # for the next worker's start
+    from kwis_job_plugin.services import search_snapshot
+
+    with Session(engine) as session:
+        stored = search_snapshot.read(session)
+    assert stored is not None and len(stored.alive) == indexed
+    result = _run(empty_database_url, "search", "snapshot")
+    assert result.exit_code == 0 and "Abbild des Suchindex gespeichert" in result.output
     engine.dispose()
 
 

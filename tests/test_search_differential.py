@@ -9,6 +9,10 @@ count without its own selection), distances and the order are recomputed in plai
 the documented rules (``services/search_order.py``). Ids, order, totals and every facet count
 must agree. Between rounds random writes (insert, update, delete) follow.
 
+A second test starts a "new worker" from a snapshot that random writes have made stale
+(``services/search_snapshot.py``, then the change log) and compares its answers with those of
+a replica built from the documents alone, query by query.
+
 ``KWIS_DIFF_QUERIES`` raises the number of queries per engine (default 240; the issue's "few
 thousand" is e.g. ``KWIS_DIFF_QUERIES=3000``).
 """
@@ -33,7 +37,13 @@ from kwis_job_plugin.models import (
     TargetGroup,
     TrainingOccupation,
 )
-from kwis_job_plugin.services import features, search, search_order
+from kwis_job_plugin.services import (
+    features,
+    search,
+    search_order,
+    search_snapshot,
+    search_sync,
+)
 from kwis_job_plugin.services.places import EARTH_RADIUS_KM
 from kwis_job_plugin.services.search_index import ROTATION_MODULUS, rotation_of
 from kwis_job_plugin.services.search_query import PAGE_SIZE, RESULT_CAP, SearchQuery
@@ -316,4 +326,54 @@ def test_replica_answers_equal_a_plain_evaluation(session, corpus, monkeypatch):
             compared += 1
         session.commit()
         _write(session, corpus, rng.randint(5, 40))
+    assert compared >= QUERIES
+
+
+def _answer(result) -> tuple:
+    return (result.total, result.page, [item.offer_id for item in result.items],
+            {facet: [(o.key, o.count) for o in options] for facet, options
+             in result.facets.items()},
+            result.places_left_count)
+
+
+def test_a_worker_started_from_a_stale_snapshot_answers_as_one_built_from_scratch(
+        session, corpus, monkeypatch):
+    monkeypatch.setattr(search_order, "RECOMPUTE_FACTOR", 0)
+    rng = corpus["rng"]
+    _write(session, corpus, 120)
+    portal = list({r.slug for r in corpus["regions"][:2]})
+    engine = session.get_bind()
+    restored_at: list[int] = []
+    restore = search_snapshot.restore
+
+    def counted(data):
+        replica = restore(data)
+        restored_at.append(replica.version)
+        return replica
+
+    monkeypatch.setattr(search_snapshot, "restore", counted)
+    compared = 0
+    for round_number in range(ROUNDS):
+        search_sync.write_snapshot(session)
+        session.commit()
+        _write(session, corpus, rng.randint(5, 40))  # the snapshot is stale now
+        search_sync._slots.pop(engine, None)  # a new worker: nothing in memory
+        search.search(session, _query(corpus, portal), TODAY)  # loads the snapshot
+        slot = search_sync._slots[engine]
+        from_snapshot = slot.replica
+        # started from the snapshot, then brought up to date from the log
+        assert len(restored_at) == round_number + 1
+        assert restored_at[-1] < from_snapshot.version
+        session.commit()
+        from_scratch = search_sync.load_fresh(session)
+        assert from_snapshot.version == from_scratch.version
+        for _ in range(math.ceil(QUERIES / ROUNDS)):
+            query = _query(corpus, portal)
+            slot.replica = from_snapshot
+            got = _answer(search.search(session, query, TODAY))
+            slot.replica = from_scratch
+            expected = _answer(search.search(session, query, TODAY))
+            assert got == expected, f"round {round_number}, {query}"
+            compared += 1
+        session.commit()
     assert compared >= QUERIES

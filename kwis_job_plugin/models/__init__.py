@@ -14,7 +14,7 @@ from .offer import Offer
 from .outbox import OutboxMail
 from .profile import EmployerProfile, Media
 from .region import FeatureSwitch, Region, RegionAgsPrefix
-from .search import SearchChange, SearchDoc, SearchFacet
+from .search import SearchChange, SearchDoc, SearchFacet, SearchSnapshot, SettingsVersion
 from .taxonomy import Benefit, OccupationalField, OfferType, TargetGroup, TrainingOccupation
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "EmployerProfile", "Event", "EventParticipation", "FeatureSwitch", "GeocodeCacheEntry",
     "IndicatorTarget", "Invitation", "Media", "OccupationalField", "Offer", "OfferType",
     "OutboxMail", "Region", "RegionAdmin", "RegionAgsPrefix", "RegionLegal", "Registration",
-    "RegistrationToken", "SearchChange", "SearchDoc", "SearchFacet", "Slot", "TargetGroup",
+    "RegistrationToken", "SearchChange", "SearchDoc", "SearchFacet", "SearchSnapshot",
+    "SettingsVersion", "Slot", "TargetGroup",
     "TrainingOccupation", "customer_table", "metadata", "user_table",
 ]

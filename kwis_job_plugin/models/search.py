@@ -26,6 +26,7 @@ from sqlalchemy import (
     Identity,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
 )
@@ -109,3 +110,31 @@ class SearchChange(Base):
         BigInteger().with_variant(Integer(), "sqlite"), Identity(), primary_key=True
     )
     offer_id: Mapped[int] = mapped_column(Integer)
+
+
+class SettingsVersion(Base):
+    """One row: a number that grows whenever regions, switches, taxonomies or looks change.
+
+    Every worker compares it with the version of its copy of those settings at each request
+    (``services/search_settings.py``); it used to be a special ``DailyCounter`` row."""
+
+    __tablename__ = "kwis_job_settings_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"),
+                                         default=0)
+
+
+class SearchSnapshot(Base):
+    """The search replica serialised (``services/search_snapshot.py``), so a new worker starts
+    from it and the change log instead of reading every document. One row (``id`` 1); a cache
+    like the replica itself: deleting it costs only a slower first search."""
+
+    __tablename__ = "kwis_job_search_snapshot"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"))
+    """The change-log ``seq`` the snapshot is current with."""
+    format: Mapped[int] = mapped_column(Integer)
+    written_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    data: Mapped[bytes] = mapped_column(LargeBinary)

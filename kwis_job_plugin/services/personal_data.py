@@ -342,6 +342,9 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
     }),
     "kwis_job_search_facet": frozenset({"doc_id", "facet", "key"}),
     "kwis_job_search_change": frozenset({"seq", "offer_id"}),
+    # the search replica serialised: terms and filter values of published offers, no people
+    "kwis_job_search_snapshot": frozenset({"id", "seq", "format", "written_at", "data"}),
+    "kwis_job_settings_version": frozenset({"id", "version"}),
     "kwis_job_offer_field": frozenset({"offer_id", "field_id"}),
     "kwis_job_offer_target_group": frozenset({"offer_id", "target_group_id"}),
     "kwis_job_profile_benefit": frozenset({"profile_id", "benefit_id"}),

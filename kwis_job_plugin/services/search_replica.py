@@ -17,7 +17,9 @@ that another worker would need to see).
 Positions: each document version gets the next position; an update retires the old position
 (``alive`` loses it) and appends a new one, so bitmaps only ever gain members and never need a
 document's old terms. When a quarter of the positions are retired, ``search_sync`` rebuilds.
-No Flask and no SQL here.
+``services/search_snapshot.py`` serialises every attribute set in ``__init__`` but the caches
+and ranks: a new attribute needs a line in its ``dump`` and ``restore`` and a new ``FORMAT``
+(its round-trip test compares every attribute). No Flask and no SQL here.
 """
 
 from __future__ import annotations

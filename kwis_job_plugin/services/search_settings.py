@@ -3,7 +3,8 @@
 Every search used to read the regions with their feature switches and the five taxonomies, and
 the page header read the switches twice more for the calendar link (issue #12). They change a
 few times a year, so each process keeps them (``Settings``) and checks one number per request:
-the settings version, a single ``DailyCounter`` row read by its unique key. Any flush that
+the settings version, the one row of ``kwis_job_settings_version``, read together with the
+search change log's numbers in one statement (``search_versions``). Any flush that
 inserts, changes or deletes a region (its look included), a feature switch or a taxonomy term
 adds one to that number in the same transaction (``_bump``, an ORM flush listener), so a switch
 thrown in the admin area reaches every worker at its next request, the way the search replica
@@ -21,7 +22,6 @@ from __future__ import annotations
 import threading
 import weakref
 from dataclasses import dataclass
-from datetime import date
 from types import MappingProxyType
 
 from sqlalchemy import event, select, text
@@ -34,30 +34,23 @@ from ..models import (
     OccupationalField,
     OfferType,
     Region,
+    RegionLegal,
     TargetGroup,
     TrainingOccupation,
 )
-from . import features, region_theme, taxonomy
+from . import features, region_theme, search_versions, taxonomy
 
 WATCHED = (Region, FeatureSwitch, OfferType, TargetGroup, OccupationalField,
-           TrainingOccupation, Benefit)
-"""Rows whose change changes what every portal page shows."""
-VERSION_DAY = date(1970, 1, 1)
-VERSION_METRIC = "kwis_job.settings_version"
-"""The ``DailyCounter`` row holding the version (a fixed day: it is one number, not a series)."""
+           TrainingOccupation, Benefit, RegionLegal)
+"""Rows whose change changes what every portal page shows (the legal data: the footer's links;
+the version also keys the finished pages of ``response_cache``)."""
 _CHANGED = "kwis_job_settings_changed"
 
-_READ = text(
-    "SELECT value FROM kwis_job_daily_counter WHERE day = :day AND metric = :metric"
-    " AND scope = '' AND subject = ''"
-)
 _BUMP = text(
     # one statement, the same on SQLite and PostgreSQL, and safe when two admins change
-    # settings at once (the row's unique key serialises them; no insert race on the first)
-    "INSERT INTO kwis_job_daily_counter (day, metric, scope, subject, value)"
-    " VALUES (:day, :metric, '', '', 1)"
-    " ON CONFLICT (day, metric, scope, subject)"
-    " DO UPDATE SET value = kwis_job_daily_counter.value + 1"
+    # settings at once (the row's key serialises them; no insert race on the first)
+    "INSERT INTO kwis_job_settings_version (id, version) VALUES (1, 1)"
+    " ON CONFLICT (id) DO UPDATE SET version = kwis_job_settings_version.version + 1"
 )
 
 
@@ -87,9 +80,9 @@ _IN_TRANSACTION = "kwis_job_settings"
 
 
 def version(session: Session) -> int:
-    """The settings version as this transaction sees it (0 before the first change)."""
-    found = session.execute(_READ, {"day": VERSION_DAY, "metric": VERSION_METRIC}).scalar()
-    return found or 0
+    """The settings version as this transaction sees it (0 before the first change), read
+    with the change log's numbers in one statement (``search_versions``)."""
+    return search_versions.read(session).settings
 
 
 def _read(session: Session, number: int | None) -> Settings:
@@ -148,7 +141,8 @@ def _current(session: Session) -> Settings:
 def bump(session: Session) -> None:
     """Add one to the settings version in ``session``'s transaction (flushes nothing)."""
     _mark(session)
-    session.execute(_BUMP, {"day": VERSION_DAY, "metric": VERSION_METRIC})
+    session.execute(_BUMP)
+    search_versions.forget(session)
 
 
 def _mark(session: Session) -> None:

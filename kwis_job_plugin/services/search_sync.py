@@ -1,10 +1,13 @@
 """Keep each process's search replica (``services/search_replica.py``) in step with the database.
 
 Before every search, ``current`` reads the newest ``seq`` of the change log (migration 0004; one
-index lookup) and applies the offers logged since the replica's own ``seq``: their old
-positions retire, their current rows (if any) are added. A replica loads whole when it is new,
-when the log no longer reaches back to it (it keeps 10,000 changes), when the log is behind it
-(the database was replaced), or when a quarter of its positions are retired.
+index lookup, in the same statement as the settings version: ``search_versions``) and applies
+the offers logged since the replica's own ``seq``: their old positions retire, their current
+rows (if any) are added. A new replica starts from the stored snapshot (``search_snapshot``)
+when the log reaches back to it. A replica loads whole from the documents when it is new and
+there is no usable snapshot, when the log no longer reaches back to it (it keeps 10,000
+changes), when the log is behind it (the database was replaced), or when a quarter of its
+positions are retired.
 
 A transaction that has itself written the index and not committed yet (tests, scripts; never a
 portal request, which only reads) gets a throwaway replica built from what it sees, so the
@@ -22,13 +25,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import event, func, select
+from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..models import SearchChange, SearchDoc, SearchFacet
-from . import search_settings  # noqa: F401  (its flush listener, in every writing process)
+from . import (
+    search_settings,  # noqa: F401  (its flush listener, in every writing process)
+    search_snapshot,
+    search_versions,
+)
 from .search_replica import DocRow, Replica
 
 CHUNK = 20_000
@@ -80,19 +87,23 @@ def current(session: Session) -> Iterator[Replica]:
 
 
 def _latest(session: Session) -> tuple[int, int | None]:
-    # two scalar subqueries, not max() and min() in one select: each alone is one index probe,
-    # together SQLite would scan the log
-    newest, oldest = session.execute(select(
-        select(func.max(SearchChange.seq)).scalar_subquery(),
-        select(func.min(SearchChange.seq)).scalar_subquery(),
-    )).one()
-    return newest or 0, oldest
+    found = search_versions.read(session)
+    return found.newest, found.oldest
 
 
 def _sync(session: Session, replica: Replica | None) -> Replica:
     newest, oldest = _latest(session)
+    if replica is None:
+        replica = _from_snapshot(session, newest, oldest)
     if replica is not None and newest == replica.version:
         return replica
+    if replica is not None and newest < replica.version:
+        # read earlier in this transaction, before another worker's sync: ask again before
+        # concluding that the database went backwards
+        found = search_versions.fresh(session)
+        newest, oldest = found.newest, found.oldest
+        if newest == replica.version:
+            return replica
     whole = (
         replica is None
         or newest < replica.version
@@ -111,6 +122,38 @@ def _sync(session: Session, replica: Replica | None) -> Replica:
     for start in range(0, len(offer_ids), 500):
         _load(session, replica, SearchDoc.offer_id.in_(offer_ids[start:start + 500]))
     replica.version = newest
+    return replica
+
+
+def reaches(seq: int, newest: int, oldest: int | None) -> bool:
+    """Whether a replica at ``seq`` can be brought to ``newest`` from the log."""
+    return seq <= newest and (oldest is None or oldest <= seq + 1)
+
+
+def _from_snapshot(session: Session, newest: int, oldest: int | None) -> Replica | None:
+    """The stored snapshot if the change log still reaches back to it (``search_snapshot``)."""
+    found = search_snapshot.seq(session)
+    if found is None or not reaches(found, newest, oldest):
+        return None
+    return search_snapshot.read(session)
+
+
+def write_snapshot(session: Session, *, from_documents: bool = False) -> tuple[int, int]:
+    """Store the replica as the snapshot: the process's own (brought up to date), or with
+    ``from_documents`` one read from the documents alone (after a rebuild, when the old
+    snapshot would only add work). Returns (``seq``, bytes); the caller commits."""
+    if from_documents:
+        replica = load_fresh(session)
+        return replica.version, search_snapshot.write(session, replica)
+    with current(session) as replica:
+        return replica.version, search_snapshot.write(session, replica)
+
+
+def load_fresh(session: Session) -> Replica:
+    """A replica built from the documents alone, never from a snapshot (``search snapshot``
+    after a rebuild, tests)."""
+    replica = Replica(_latest(session)[0])
+    _load(session, replica, None)
     return replica
 
 

@@ -43,7 +43,9 @@ from ..services import (
     geocoder,
     public_pages,
     region_theme,
+    response_cache,
     search_settings,
+    search_versions,
     structured_data,
 )
 from ..services import search as search_service
@@ -339,7 +341,51 @@ def _count_school_visit(session, vocab: Vocabulary, query: SearchQuery) -> None:
     page_views.count_key(lambda: schools.key(date.today(), region or "", code))
 
 
-def _search_page(template: str):
+_CACHE_KEY = "kwis_job_response_cache"
+
+
+def _page_store() -> response_cache.Store | None:
+    """This app's store of finished pages (``services/response_cache.py``), made at first use."""
+    found = current_app.extensions.get(_CACHE_KEY, False)
+    if found is False:
+        found = current_app.extensions[_CACHE_KEY] = response_cache.store_for(
+            int(current_app.config.get("KWIS_JOB_RESPONSE_CACHE_SIZE") or 0),
+            current_app.config.get("KWIS_JOB_RESPONSE_CACHE_URL"),
+        )
+    return found
+
+
+def _cached_search_page(template: str):
+    """The search page from the cache of finished pages when nothing it shows has changed.
+
+    The key holds every version the page depends on, read in the request's one version
+    statement, so a hit costs that statement and a lookup. The ETag is the page's own, kept
+    with it, so a conditional request is answered 304 as before. A visit through a school's
+    button (``?schule=``) is never answered from the cache: it must be counted."""
+    store = _page_store()
+    if store is None or schools.PARAM in request.args:
+        return _search_page(template)[0]
+    versions = search_versions.read(context.db())
+    key = response_cache.key(template, request.url, context.request_locale(),
+                             date.today().isoformat(), versions.newest, versions.settings)
+    found = store.get(key)
+    if found is not None:
+        etag, body = response_cache.unpack(found)
+        response = current_app.response_class(body, mimetype="text/html")
+        response.set_etag(etag)
+        return response.make_conditional(request)
+    html, cacheable = _search_page(template)
+    response = current_app.response_class(html, mimetype="text/html")
+    if cacheable:
+        response.add_etag()
+        store.set(key, response_cache.pack(response.get_etag()[0], response.get_data()))
+        response.make_conditional(request)
+    return response
+
+
+def _search_page(template: str) -> tuple[str, bool]:
+    """The page, and whether it may be kept (not when the search has notes, e.g. a place the
+    geocoder could not reach now)."""
     session = context.db()
     settings = search_settings.current(session)
     vocab = Vocabulary.load(session)
@@ -353,12 +399,13 @@ def _search_page(template: str):
     _count_school_visit(session, vocab, query)
     radius_choices = sorted({*RADIUS_CHOICES, query.radius_km})
     chips = _chips(result, vocab)
+    notes = [*request_input.query_notes(), *parsed.notes, *result.notes]
     return render_template(
         template,
         meta=_search_meta(result, chips, request.endpoint),
         query=query,
         result=result,
-        notes=[*request_input.query_notes(), *parsed.notes, *result.notes],
+        notes=notes,
         chips=chips,
         clear_url=search_url(),
         facet_groups=_facet_groups(result),
@@ -371,7 +418,7 @@ def _search_page(template: str):
         feed_url=_feed_url(settings, vocab, query),
         page_url=lambda page: search_url(query.with_page(page)),
         suggestion_url=lambda place: search_url(replace(query, place=place, page=1)),
-    )
+    ), not result.notes
 
 
 def _search_meta(result: SearchResult, chips: list[Chip], endpoint: str) -> PageMeta:
@@ -398,13 +445,13 @@ def _search_meta(result: SearchResult, chips: list[Chip], endpoint: str) -> Page
 @access.public
 def index():
     """The portal's front page: the search form and today's rotation of all offers."""
-    return _search_page("kwis_job/portal/index.html")
+    return _cached_search_page("kwis_job/portal/index.html")
 
 
 @route("/suche")
 @access.public
 def search():
-    return _search_page("kwis_job/portal/search.html")
+    return _cached_search_page("kwis_job/portal/search.html")
 
 
 # --- company and offer pages ------------------------------------------------------------------

@@ -10,7 +10,9 @@ six shapes with wrk (Debian package ``wrk``), and time sequential single request
 with one keep-alive client. Prints req/s, p50, p99 and the ratio search/bare, the median HTML
 size of a search page, and the cold start: the time until both fresh workers have answered
 their first search, asked at once right after the server came up (each loads its replica
-then). Everything is bounded in time and cleaned up; the script stops by itself. Needs
+then); and the start with a snapshot (``kwis-job search snapshot``) and the warm-up hook
+(``kwis_job_plugin.warm_up``): seconds until the server answers, then the first searches.
+Everything is bounded in time and cleaned up; the script stops by itself. Needs
 ``pip install .[bench]``.
 """
 
@@ -150,12 +152,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(url: str, port: int, workers: int, log: Path) -> subprocess.Popen:
+def start_gunicorn(url: str, port: int, workers: int, log: Path,
+                   config: Path | None = None) -> subprocess.Popen:
     gunicorn = Path(sys.executable).with_name("gunicorn")
     env = {**os.environ, "KWIS_DATABASE_URL": url}
     process = subprocess.Popen(
         [str(gunicorn), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--chdir", str(HERE),
-         "--timeout", "120", "--log-level", "warning", "wsgi_app:app"],
+         "--timeout", "120", "--log-level", "warning"]
+        + (["-c", str(config)] if config else []) + ["wsgi_app:app"],
         env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
     )
     deadline = time.monotonic() + 60
@@ -299,17 +303,47 @@ def bench_one(engine_name: str, size: str, args: argparse.Namespace, workdir: Pa
             print(f"[{engine_name} {size}] search {mix}", flush=True)
         finally:
             stop(process)
+        snapshot = warm_start(url, args, workdir, engine_name, size, urls)
         return {"engine": engine_name, "size": size, "stats": stats, "distinct": distinct,
-                "bare": bare, "search": mix, "single": single, "cold": cold}
+                "bare": bare, "search": mix, "single": single, "cold": cold, **snapshot}
     finally:
         if server is not None:
             server.stop()
 
 
+def warm_start(url: str, args: argparse.Namespace, workdir: Path, engine_name: str, size: str,
+               urls: dict[str, list[str]]) -> dict:
+    """The start with a snapshot (``kwis-job search snapshot``) and gunicorn's warm-up hook
+    (``warm_up.post_worker_init``): seconds until the server answers (the workers load before
+    they accept), and then the first search of each worker, asked at once."""
+    cli = Path(sys.executable).with_name("kwis-job")
+    started = time.perf_counter()
+    subprocess.run([str(cli), "--database-url", url, "search", "snapshot"], check=True,
+                   capture_output=True, timeout=600)
+    written = time.perf_counter() - started
+    config = workdir / "gunicorn_warm.py"
+    config.write_text("from kwis_job_plugin.warm_up import post_worker_init  # noqa: F401\n")
+    port = free_port()
+    started = time.perf_counter()
+    process = start_gunicorn(url, port, args.workers, workdir / f"gunicorn-warm-{engine_name}.log",
+                             config)
+    try:
+        ready = time.perf_counter() - started
+        first = cold_start(f"http://127.0.0.1:{port}",
+                           [urls["no_parameters"][0], urls["text"][0]][: args.workers]
+                           + urls["type"][: max(0, args.workers - 2)])
+    finally:
+        stop(process)
+    print(f"[{engine_name} {size}] snapshot written in {written:.1f} s; with it and the hook: "
+          f"ready after {ready:.2f} s, first searches {first:.3f} s", flush=True)
+    return {"snapshot_s": written, "ready": ready, "first": first}
+
+
 def table(results: list[dict]) -> str:
     head = ("| engine | offers / companies | data | bare req/s | bare p50/p99 ms | search req/s "
-            "| search p50/p99 ms | search/bare | single p50 ms | page KB | cold start s |")
-    lines = [head, "|" + "---|" * 11]
+            "| search p50/p99 ms | search/bare | single p50 ms | page KB | cold start s "
+            "| with snapshot + hook: ready s / first search s |")
+    lines = [head, "|" + "---|" * 12]
     for r in results:
         b, s, st = r["bare"], r["search"], r["stats"]
         lines.append(
@@ -317,7 +351,8 @@ def table(results: list[dict]) -> str:
             f"{st['bytes'] / 1e6:.0f} MB | {b['rps']:.0f} | {b['p50']:.1f} / {b['p99']:.1f} | "
             f"{s['rps']:.1f} | {s['p50']:.0f} / {s['p99']:.0f} | "
             f"{s['rps'] / b['rps']:.4f} (1/{b['rps'] / max(s['rps'], 1e-9):.0f}) | "
-            f"{r['single']['all']:.0f} | {r['single']['bytes'] / 1000:.1f} | {r['cold']:.2f} |"
+            f"{r['single']['all']:.0f} | {r['single']['bytes'] / 1000:.1f} | {r['cold']:.2f} | "
+            f"{r['ready']:.2f} / {r['first']:.3f} |"
         )
     lines.append("")
     lines.append("Single-request p50 (ms) by shape:")

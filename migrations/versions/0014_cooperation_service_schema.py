@@ -6,8 +6,8 @@ arranged with each school: it has neither fixed days (so no ``Event``) nor a job
 ``Service`` with its provider, audience and area it says what it is (issue 14). Only the seeded
 value is changed: an admin's own choice stays.
 
-Revision ID: 0015
-Revises: 0011
+Revision ID: 0014
+Revises: 0013
 """
 
 from collections.abc import Sequence
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0015"
-down_revision: str | None = "0011"
+revision: str = "0014"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
