@@ -1,7 +1,7 @@
 """The plug-in's own tables (prefixed ``kwis_job_``) and the read-only host mapping."""
 
 from .admin_scope import AdminScope, RegionAdmin
-from .alert import AlertSubscription
+from .alert import AlertDigest, AlertSubscription, Returnee
 from .audit import AuditEntry, DailyCounter, IndicatorTarget
 from .base import Base, metadata
 from .event import Event, EventParticipation, Registration, RegistrationToken, Slot
@@ -17,10 +17,10 @@ from .search import SearchChange, SearchDoc, SearchFacet
 from .taxonomy import Benefit, OccupationalField, OfferType, TargetGroup, TrainingOccupation
 
 __all__ = [
-    "AdminScope", "AlertSubscription", "AuditEntry", "Base", "Benefit", "DailyCounter",
+    "AdminScope", "AlertDigest", "AlertSubscription", "AuditEntry", "Base", "Benefit", "DailyCounter",
     "EmployerProfile", "Event", "EventParticipation", "FeatureSwitch", "GeocodeCacheEntry",
     "IndicatorTarget", "Invitation", "Media", "OccupationalField", "Offer", "OfferType",
     "OutboxMail", "Region", "RegionAdmin", "RegionAgsPrefix", "RegionLegal", "Registration",
-    "RegistrationToken", "SearchChange", "SearchDoc", "SearchFacet", "Slot", "TargetGroup",
+    "RegistrationToken", "Returnee", "SearchChange", "SearchDoc", "SearchFacet", "Slot", "TargetGroup",
     "TrainingOccupation", "customer_table", "metadata", "user_table",
 ]
