@@ -17,10 +17,10 @@ from .search import SearchChange, SearchDoc, SearchFacet
 from .taxonomy import Benefit, OccupationalField, OfferType, TargetGroup, TrainingOccupation
 
 __all__ = [
-    "AdminScope", "AlertDigest", "AlertSubscription", "AuditEntry", "Base", "Benefit", "DailyCounter",
-    "EmployerProfile", "Event", "EventParticipation", "FeatureSwitch", "GeocodeCacheEntry",
-    "IndicatorTarget", "Invitation", "Media", "OccupationalField", "Offer", "OfferType",
-    "OutboxMail", "Region", "RegionAdmin", "RegionAgsPrefix", "RegionLegal", "Registration",
-    "RegistrationToken", "Returnee", "SearchChange", "SearchDoc", "SearchFacet", "Slot", "TargetGroup",
-    "TrainingOccupation", "customer_table", "metadata", "user_table",
+    "AdminScope", "AlertDigest", "AlertSubscription", "AuditEntry", "Base", "Benefit",
+    "DailyCounter", "EmployerProfile", "Event", "EventParticipation", "FeatureSwitch",
+    "GeocodeCacheEntry", "IndicatorTarget", "Invitation", "Media", "OccupationalField", "Offer",
+    "OfferType", "OutboxMail", "Region", "RegionAdmin", "RegionAgsPrefix", "RegionLegal",
+    "Registration", "RegistrationToken", "Returnee", "SearchChange", "SearchDoc", "SearchFacet",
+    "Slot", "TargetGroup", "TrainingOccupation", "customer_table", "metadata", "user_table",
 ]
