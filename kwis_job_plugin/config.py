@@ -25,11 +25,21 @@ FEATURES: tuple[Feature, ...] = (
         # Off until the agency decides: partners may copy what the API serves.
         default_enabled=False,
     ),
+    Feature(
+        "alerts",
+        _l("Benachrichtigungen und Alumni-Karte"),
+        _l("Neue Angebote und Veranstaltungen per E-Mail (mit Bestätigung), „Zurück in der "
+           "Region“ und die Karte zum Ausdrucken"),
+        # Off until the agency decides: it stores addresses and sends mail in its name.
+        default_enabled=False,
+    ),
 )
-"""Only what is built: a switch shown as "Eingeschaltet" must do something. Alerts, the feeds
-and the widget (``alerts``, ``embed``) are declared with the release that builds them (issue
-11); ``api`` serves /jobs/api/v1/ (views/api.py) and is off by default, unlike the others: it
-publishes the portal's content for other sites to copy, which the agency should choose."""
+"""Only what is built: a switch shown as "Eingeschaltet" must do something. The feeds and the
+widget (``embed``) are declared with the release that builds them (issue 11); ``api`` serves
+/jobs/api/v1/ (views/api.py) and ``alerts`` the subscription, returnee and card pages
+(views/alerts.py, views/admin_alerts.py); both are off by default, unlike the others: one
+publishes the portal's content for other sites to copy, the other stores addresses and mails in
+the agency's name, which the agency should choose."""
 FEATURE_KEYS = frozenset(f.key for f in FEATURES)
 
 VIDEO_HOSTS = ("youtube.com", "www.youtube.com", "youtu.be", "vimeo.com", "player.vimeo.com")
@@ -73,6 +83,9 @@ SETTINGS_DEFAULTS = {
     "KWIS_JOB_RATELIMIT_PER_CLIENT": "30 per minute; 300 per hour",
     "KWIS_JOB_RATELIMIT_PER_ADDRESS": "10 per hour",
     "KWIS_JOB_RATELIMIT_STORAGE_URL": None,
+    # Alerts (services/alerts): a subscription request unconfirmed this long is deleted by
+    # ``kwis-job alerts tick``.
+    "KWIS_JOB_ALERT_CONFIRM_HOURS": 72,
     # Rate limit of the JSON API's GETs (views/api.py), per client IP, in the same store.
     "KWIS_JOB_RATELIMIT_API": "120 per minute; 3000 per hour",
     # How many days the web server keeps its access logs (IP addresses): set by the host's IT,

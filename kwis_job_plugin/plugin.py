@@ -47,11 +47,12 @@ def _configure_registration(app) -> None:
     Mail links and the test-only ``KWIS_JOB_TEST_UNLOCKED_SLOTS`` are passed by the views per
     call, not installed here: several apps in one process must not affect each other."""
     from .views import accessibility_feedback, ratelimit, still_current
+    from .views import alerts as alerts_views
     from .views import api as api_views
     from .views import registration as registration_views
 
     ratelimit.init_app(app, registration_views.bp, accessibility_feedback.bp, still_current.bp,
-                       reads=(api_views.bp,))
+                       alerts_views.bp, reads=(api_views.bp,))
 
 
 @hookimpl
@@ -68,6 +69,7 @@ def kwis_blueprints(app, host: HostContext) -> list[BlueprintSpec]:
         admin_mail,
         admin_on_behalf,
         admin_review,
+        alerts,
         api,
         events_tab,
         legal_pages,
@@ -105,6 +107,8 @@ def kwis_blueprints(app, host: HostContext) -> list[BlueprintSpec]:
         BlueprintSpec(still_current.bp, settings["KWIS_JOB_PUBLIC_PREFIX"], csrf_exempt=True),
         # The read-only JSON API (/jobs/api/v1/): GET only, no cookie, CORS *.
         BlueprintSpec(api.bp, settings["KWIS_JOB_PUBLIC_PREFIX"]),
+        # Alerts and "Zurück in der Region": public writes with a signed form token, no cookie.
+        BlueprintSpec(alerts.bp, settings["KWIS_JOB_PUBLIC_PREFIX"], csrf_exempt=True),
     ]
 
 

@@ -274,7 +274,7 @@ def _facet_groups(result: SearchResult) -> list[dict]:
     return groups
 
 
-def _search_page(template: str):
+def _search_page(template: str, **extra):
     session = context.db()
     settings = search_settings.current(session)
     vocab = Vocabulary.load(session)
@@ -302,14 +302,20 @@ def _search_page(template: str):
         search_theme=settings.themes.get(query.region) if query.region else None,
         page_url=lambda page: search_url(query.with_page(page)),
         suggestion_url=lambda place: search_url(replace(query, place=place, page=1)),
+        **extra,
     )
 
 
 @route("/")
 @access.public
 def index():
-    """The portal's front page: the search form and today's rotation of all offers."""
-    return _search_page("kwis_job/portal/index.html")
+    """The portal's front page: the search form and today's rotation of all offers, and the
+    alert subscription's link when a region has alerts on (``views/alerts.py``)."""
+    from ..services.alerts.digests import alert_region_ids
+
+    alerts_href = (url_for("kwis_job_alerts.subscribe")
+                   if alert_region_ids(context.db()) else None)
+    return _search_page("kwis_job/portal/index.html", alerts_href=alerts_href)
 
 
 @route("/suche")
