@@ -216,7 +216,7 @@ def test_a_digest_holds_only_what_is_new_grouped_by_region_and_type(session, sw)
     jena_id = sw.regions["jena"].id
     assert session.scalar(select(SearchDoc.region_id).where(
         SearchDoc.offer_id == sw.offers["a"].id)) == jena_id
-    everything = _subscriber(session, "all@example.org", [jena_id])
+    _subscriber(session, "all@example.org", [jena_id])
     holidays = _subscriber(session, "ferien@example.org", [jena_id], types=["ferienjob"])
     bakery_field = _subscriber(session, "technik@example.org", [jena_id], fields=["technik"])
     quarterly = _subscriber(session, "q@example.org", [jena_id], frequency="quarterly")

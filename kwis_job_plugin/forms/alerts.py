@@ -22,6 +22,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 
 from ..i18n import lazy_gettext as _l
@@ -34,10 +35,10 @@ from .registration import MAX_AGE_SECONDS, TOKEN_MAX, FormExpired
 SUBSCRIBE_SALT = "kwis-job.alert-subscribe-form"
 RETURNEE_SALT = "kwis-job.returnee-form"
 FREQUENCY_CHOICES = (
-    ("monthly", _l("Einmal im Monat")),
-    ("quarterly", _l("Alle drei Monate")),
-    ("halfyearly", _l("Zweimal im Jahr")),
-    ("yearly", _l("Einmal im Jahr")),
+    SelectChoice("monthly", _l("Einmal im Monat")),
+    SelectChoice("quarterly", _l("Alle drei Monate")),
+    SelectChoice("halfyearly", _l("Zweimal im Jahr")),
+    SelectChoice("yearly", _l("Einmal im Jahr")),
 )
 
 __all__ = ["FormExpired", "ReturneeForm", "SubscribeForm", "new_form_token", "read_form_token"]

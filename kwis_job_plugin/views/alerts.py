@@ -24,6 +24,7 @@ from datetime import date
 from babel.dates import format_date as babel_format_date
 from flask import abort, current_app, render_template, request, url_for
 from sqlalchemy.exc import IntegrityError
+from wtforms.fields.choices import SelectChoice
 
 from .. import i18n
 from ..forms.alerts import (
@@ -139,16 +140,18 @@ def _region_or_choice(slug: str | None, endpoint: str, title: str):
 # --- subscribing -----------------------------------------------------------------------------
 
 
-def _month_choices(today: date) -> list[tuple[str, str]]:
+def _month_choices(today: date) -> list[SelectChoice]:
     locale = i18n.get_locale()
-    months = [("", _("(keine Angabe)")), (RETURN_HINT_UNSURE, _("Weiß ich noch nicht"))]
+    months = [SelectChoice("", _("(keine Angabe)")),
+              SelectChoice(RETURN_HINT_UNSURE, _("Weiß ich noch nicht"))]
     year, month = today.year, today.month
     for _step in range(36):
         month += 1
         if month > 12:
             year, month = year + 1, 1
-        months.append((f"{year:04d}-{month:02d}",
-                       babel_format_date(date(year, month, 1), "MMMM yyyy", locale=locale)))
+        months.append(SelectChoice(
+            f"{year:04d}-{month:02d}",
+            babel_format_date(date(year, month, 1), "MMMM yyyy", locale=locale)))
     return months
 
 
