@@ -332,3 +332,46 @@ def test_a_returnee_tells_the_agency_once_with_consent(client, session, jena):
                                             "form_token": _token(client, RETURN_URL)})
     assert refused.status_code == 422
     assert len(session.scalars(select(Returnee)).all()) == 1
+
+
+def test_the_admin_sees_the_returnees_and_the_indicators_count_them(client, session, jena,
+                                                                      world):
+    from support.web import login
+
+    from kwis_job_plugin.services.indicators import figures
+
+    client.post(RETURN_URL, data={"looking_for": "Ausbildung im Handwerk", "consent": "y",
+                                  "email": "back@example.org",
+                                  "form_token": _token(client, RETURN_URL)})
+    login(client, world.admin.email, world.password)
+    html = client.get(f"/admin/job/regionen/{jena.id}/zurueck-in-der-region").get_data(
+        as_text=True)
+    assert "Ausbildung im Handwerk" in html and "back@example.org" in html
+    year = datetime.now().year
+    assert figures.compute(session, jena, year, datetime.now().date()).returnees == 1
+    assert figures.compute(session, jena, year - 1, datetime.now().date()).returnees == 0
+
+
+def test_the_card_carries_a_qr_code_of_the_subscription_page_with_its_campaign_code(
+    client, session, jena, world
+):
+    import segno
+    from support.web import login
+
+    from kwis_job_plugin.services.alerts import card
+
+    login(client, world.admin.email, world.password)
+    html = client.get(f"/admin/job/regionen/{jena.id}/alumni-karte").get_data(as_text=True)
+    url = "http://localhost/jobs/regionen/jena/benachrichtigungen?quelle=karte-jena"
+    assert html.count('class="kj-card"') == 4 and url in html
+    code = card.qr_code(url)
+    # segno's matrix is the code: the same URL gives the same modules, and the page shows them
+    assert code.matrix == segno.make(url, error="m", micro=False, boost_error=False).matrix
+    assert code.mode == "byte" and code.error == "M" and not code.is_micro
+    path = re.search(r'<path[^>]* d="([^"]+)"', card.qr_svg(url, "t")).group(1)
+    assert html.count(path) == 4, "each card shows exactly this code"
+    other = card.qr_code(url.replace("karte-jena", "karte-wl"))
+    assert other.matrix != code.matrix, "the campaign code is in the modules"
+    page = client.get(url.removeprefix("http://localhost")).get_data(as_text=True)
+    assert 'value="karte-jena"' in page
+

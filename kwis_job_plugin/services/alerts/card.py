@@ -22,5 +22,6 @@ def qr_code(url: str) -> segno.QRCode:
 def qr_svg(url: str, title: str) -> str:
     """The code as inline SVG (no script, nothing fetched: fine under the CSP), scaled by
     the print CSS, with a title for assistive technology."""
-    return qr_code(url).svg_inline(scale=4, border=2, title=title, svgclass="kj-card-qr",
-                                   lineclass=None, omitsize=True)
+    svg = qr_code(url).svg_inline(scale=4, border=2, title=title, svgclass="kj-card-qr",
+                                  lineclass=None, omitsize=True)
+    return svg.replace("<svg ", '<svg role="img" ', 1)

@@ -37,6 +37,7 @@ def _rows(ind: Indicators) -> list[tuple[str, str, object]]:
     rows.append((_("Erreichte Schulen"), "", ind.schools.reached))
     rows += [(_("Anmeldungen nach Schule"), c.label, c.value) for c in ind.schools.by_school]
     rows.append((_("Anmeldungen ohne Schule"), "", ind.schools.without_school))
+    rows.append((_("Rückmeldungen Zurück in der Region"), "", ind.returnees))
     rows += [
         (_("Aufrufe der Betriebsseiten"), "", ind.views.profile_views),
         (_("Aufrufe der Angebotsseiten"), "", ind.views.offer_views),

@@ -15,6 +15,9 @@
   registers a class as one registration).
 * Schools reached: the distinct schools named in those registrations (spelling and case
   aside). The school code of the embeddable widget comes with issue 11.
+* Returnees: the "Zurück in der Region" messages received in the calendar year
+  (``alerts.returnees.count``; the messages themselves are deleted after a year, so a year
+  further back counts what is left).
 * Page views: the daily counters (``page_views``) of the region's pages in the calendar year;
   no cookie, nothing personal.
 """
@@ -43,6 +46,7 @@ from ...models import (
     Slot,
 )
 from .. import page_views, search
+from ..alerts import returnees
 from ..events.agency import TAKING_PART
 from ..search_index import Names
 from .targets import PROFILES_WITH_OFFERS, targets
@@ -127,6 +131,8 @@ class Indicators:
     events: EventFigures
     schools: SchoolFigures
     views: PageViews
+    returnees: int = 0
+    """"Rückmeldungen Zurück in der Region" received in the year."""
 
     @property
     def target_share(self) -> float | None:
@@ -149,6 +155,7 @@ def compute(session: Session, region: Region, year: int, today: date) -> Indicat
         events=_events(session, region, year, today),
         schools=_schools(session, region, year, today),
         views=_views(session, region, year),
+        returnees=returnees.count(session, region.id, year),
     )
 
 
