@@ -258,7 +258,15 @@ def _confirm_answer(outcome: str):
 # --- unsubscribing (RFC 8058) ----------------------------------------------------------------
 
 
+def _invalid_link():
+    return _message(_("Link ungültig oder abgelaufen"),
+                    _("Dieser Abmeldelink gilt nicht. Bitte nutzen Sie den Link aus einer "
+                      "unserer E-Mails."), 404)
+
+
 def unsubscribe(token: str):
+    if not subscriptions.is_unsubscribe_token(current_app.config["SECRET_KEY"], token):
+        return _invalid_link()
     return _message(_("Benachrichtigungen abbestellen"),
                     _("Möchten Sie keine Benachrichtigungen mehr bekommen? Dann wird Ihre "
                       "E-Mail-Adresse mit Ihrer Auswahl gelöscht."),
@@ -267,10 +275,12 @@ def unsubscribe(token: str):
 
 
 def unsubscribe_post(token: str):
-    """Delete the subscription; the same 200 answer whether it existed (a mail client's
-    one-click POST may come twice)."""
+    """Delete the subscription; the same 200 answer whether it still existed (a mail client's
+    one-click POST may come twice); 404 for a link this app did not sign."""
     session = context.db()
-    subscriptions.unsubscribe(session, current_app.config["SECRET_KEY"], token)
+    if subscriptions.unsubscribe(session, current_app.config["SECRET_KEY"], token) == "invalid":
+        session.rollback()
+        return _invalid_link()
     session.commit()
     return _message(_("Abgemeldet"),
                     _("Sie sind abgemeldet und Ihre E-Mail-Adresse ist gelöscht. Sie bekommen "

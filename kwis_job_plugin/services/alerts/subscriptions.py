@@ -251,9 +251,8 @@ def unsubscribe_token(secret_key: str, subscription: AlertSubscription) -> str:
         [subscription.id, _address_digest(subscription.email)])
 
 
-def subscription_of_unsubscribe_token(session: Session, secret_key: str,
-                                      token: str) -> AlertSubscription | None:
-    """The subscription a valid link names, if it still exists; else ``None``."""
+def _unsubscribe_data(secret_key: str, token: str) -> tuple[int, str] | None:
+    """(id, address digest) of a link signed by this app; ``None`` for anything else."""
     if not token or len(token) > 200:
         return None
     try:
@@ -263,21 +262,38 @@ def subscription_of_unsubscribe_token(session: Session, secret_key: str,
     if not (isinstance(data, list) and len(data) == 2 and isinstance(data[0], int)
             and isinstance(data[1], str) and 0 < data[0] < 2**31):
         return None
+    return data[0], data[1]
+
+
+def is_unsubscribe_token(secret_key: str, token: str) -> bool:
+    """Whether the link was made by this app (its subscription may be gone already)."""
+    return _unsubscribe_data(secret_key, token) is not None
+
+
+def subscription_of_unsubscribe_token(session: Session, secret_key: str,
+                                      token: str) -> AlertSubscription | None:
+    """The subscription a valid link names, if it still exists; else ``None``."""
+    data = _unsubscribe_data(secret_key, token)
+    if data is None:
+        return None
     subscription = session.get(AlertSubscription, data[0])
     if subscription is None or _address_digest(subscription.email) != data[1]:
         return None
     return subscription
 
 
-def unsubscribe(session: Session, secret_key: str, token: str) -> bool:
-    """Delete the subscription the link names (its digests go with it); ``False`` if there is
-    none (already gone, or a forged link): the caller answers the same."""
+def unsubscribe(session: Session, secret_key: str, token: str) -> str:
+    """Delete the subscription the link names (its digests go with it): ``deleted``;
+    ``gone`` for a valid link whose subscription is deleted already (a mail client's one-click
+    POST may come twice), ``invalid`` for a link this app did not make."""
+    if not is_unsubscribe_token(secret_key, token):
+        return "invalid"
     subscription = subscription_of_unsubscribe_token(session, secret_key, token)
     if subscription is None:
-        return False
+        return "gone"
     session.delete(subscription)
     session.flush()
-    return True
+    return "deleted"
 
 
 def expire(session: Session, now: datetime) -> int:
