@@ -279,31 +279,32 @@ def test_a_run_broken_between_claim_and_commit_and_rerun_sends_each_digest_once(
     engine, session, sw
 ):
     jena_id = sw.regions["jena"].id
-    for n in range(3):
+    for n in range(5):
         _subscriber(session, f"p{n}@example.org", [jena_id])
     now = datetime(2027, 2, 1, 6, 0)
     calls = []
 
-    def crash_on_second(subscription):
+    def crash_on_third(subscription):
         calls.append(subscription.email)
-        if len(calls) == 2:
+        if len(calls) == 3:
             raise RuntimeError("killed")
 
     with pytest.raises(RuntimeError):
-        digests.send(session, now=now, links=_links(), secret_key="s",
-                     after_claim=crash_on_second)
-    assert [m.to_addr for m in _mails(session)] == ["p0@example.org"]
+        digests.send(session, now=now, links=_links(), secret_key="s", batch_size=2,
+                     after_claim=crash_on_third)
+    assert [m.to_addr for m in _mails(session)] == ["p0@example.org", "p1@example.org"], (
+        "the first batch is committed, the broken one left nothing behind")
     with Session(engine) as rerun:
         result = digests.send(rerun, now=now, links=_links(), secret_key="s")
-    assert result.queued == 2
+    assert result.queued == 3
     with Session(engine) as third:
         assert digests.send(third, now=now, links=_links(), secret_key="s").queued == 0
     with running_smtp_server() as smtp:
         sent = sender.send_pass(engine, transport.from_url(smtp.url), sender_id="t",
                                 mail_from="KWIS.job <noreply@portal.example>", now=now)
         messages = smtp.handler.messages
-    assert sent.sent == 3
-    assert sorted(m["To"] for m in messages) == [f"p{n}@example.org" for n in range(3)]
+    assert sent.sent == 5
+    assert sorted(m["To"] for m in messages) == [f"p{n}@example.org" for n in range(5)]
     for message in messages:
         assert message["List-Unsubscribe"].startswith("<https://portal.example/jobs/")
         assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"

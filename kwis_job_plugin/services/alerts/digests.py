@@ -1,9 +1,10 @@
 """``kwis-job alerts send``: each confirmed subscriber whose period has come gets what is new.
 
-Why a digest is never sent twice: per subscriber, one transaction writes the ``AlertDigest``
-row (unique per subscriber and period), the outbox row and the new ``last_sent_at``, and
-commits. A run that dies before the commit leaves nothing of that subscriber behind, so a rerun
-does it again, once; a rerun after the commit finds the digest row and skips. Two runs at once
+Why a digest is never sent twice: one transaction writes, for a batch of subscribers, each
+one's ``AlertDigest`` row (unique per subscriber and period), outbox row and new
+``last_sent_at``, and commits. A run that dies before the commit leaves nothing of that batch
+behind, so a rerun does it again, once; a rerun after the commit finds the digest rows and
+skips. Two runs at once
 meet at the unique row: the loser rolls back and skips. Delivery is then the outbox's
 (``services/mail/sender.py``).
 
@@ -48,6 +49,8 @@ from .subscriptions import KIND, unsubscribe_token
 
 PER_GROUP = 10
 FEATURE = "alerts"
+BATCH = 100
+"""Subscribers per commit: one fsync per subscriber would be most of a large run's time."""
 
 
 @dataclass(frozen=True)
@@ -249,11 +252,14 @@ def _write(session: Session, subscription: AlertSubscription, news: _News, now: 
 
 
 def send(session: Session, *, now: datetime, links: DigestLinks, secret_key: str,
+         batch_size: int = BATCH,
          after_claim: Callable[[AlertSubscription], None] | None = None) -> RunResult:
-    """One run: every due subscriber, committed per subscriber (see the module's docstring).
+    """One run over every due subscriber, committed ``batch_size`` subscribers at a time (each
+    commit holds their digest rows and mails together; see the module's docstring).
 
     ``after_claim`` (tests) is called after a subscriber's digest and mail are written and
-    before the commit; an exception there leaves that subscriber for the next run."""
+    before the commit; an exception there rolls back that batch, which the next run does
+    again. A batch that meets a digest another run wrote is redone one subscriber at a time."""
     result = RunResult()
     due = _due(session, now)
     result.not_due = session.query(AlertSubscription).filter(
@@ -264,18 +270,35 @@ def send(session: Session, *, now: datetime, links: DigestLinks, secret_key: str
     news = _news(session, oldest, now.date(), links)
     ids = [s.id for s in due]
     session.commit()
-    for subscription_id in ids:
-        subscription = session.get(AlertSubscription, subscription_id)
-        if subscription is None or subscription.status != "active":
-            continue
+    for start in range(0, len(ids), batch_size):
+        chunk = ids[start:start + batch_size]
         try:
-            outcome = _write(session, subscription, news, now, links, secret_key, after_claim)
+            outcomes = [_one(session, i, news, now, links, secret_key, after_claim)
+                        for i in chunk]
             session.commit()
-        except IntegrityError:  # another run wrote this digest first
+        except IntegrityError:  # another run wrote one of these digests first
             session.rollback()
-            outcome = "skipped"
+            outcomes = []
+            for subscription_id in chunk:
+                try:
+                    outcomes.append(_one(session, subscription_id, news, now, links,
+                                         secret_key, after_claim))
+                    session.commit()
+                except IntegrityError:
+                    session.rollback()
+                    outcomes.append("skipped")
         except BaseException:
             session.rollback()
             raise
-        setattr(result, outcome, getattr(result, outcome) + 1)
+        for outcome in outcomes:
+            if outcome is not None:
+                setattr(result, outcome, getattr(result, outcome) + 1)
     return result
+
+
+def _one(session: Session, subscription_id: int, news: _News, now: datetime,
+         links: DigestLinks, secret_key: str, after_claim) -> str | None:
+    subscription = session.get(AlertSubscription, subscription_id)
+    if subscription is None or subscription.status != "active":
+        return None
+    return _write(session, subscription, news, now, links, secret_key, after_claim)
