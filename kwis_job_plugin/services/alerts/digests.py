@@ -221,22 +221,21 @@ def _due(session: Session, now: datetime) -> list[AlertSubscription]:
 
 
 def _write(session: Session, subscription: AlertSubscription, news: _News, now: datetime,
-           links: DigestLinks, secret_key: str, after_claim) -> str:
+           links: DigestLinks, secret_key: str, after_claim, written: set[int]) -> str:
+    """One subscriber's digest row, mail and ``last_sent_at`` (not committed); ``written``:
+    the subscribers of this batch that already have this period's digest."""
     since = subscription.last_sent_at or subscription.confirmed_at or subscription.created_at
     period = period_of(subscription.frequency, now)
-    if session.scalar(select(AlertDigest.id).where(
-        AlertDigest.subscription_id == subscription.id, AlertDigest.period == period
-    )) is not None:
+    if subscription.id in written:
         return "skipped"
     digest = digest_for(subscription, news, since)
     row = AlertDigest(subscription_id=subscription.id, period=period, items=digest.count,
                       created_at=now)
     session.add(row)
-    session.flush()
     if digest.count:
         url = links.unsubscribe(unsubscribe_token(secret_key, subscription))
         with force_locale("de"):
-            mail = outbox.queue(
+            mail = outbox.queue(  # flushes: the digest row goes in with it
                 session, to=subscription.email, kind=KIND, region_id=subscription.region_id,
                 subject=_("Neu bei KWIS.job: %(n)s Angebote und Termine", n=digest.count),
                 text=digest_text(digest, since=since, unsubscribe_url=url),
@@ -245,8 +244,8 @@ def _write(session: Session, subscription: AlertSubscription, news: _News, now: 
             )
         row.outbox_id = mail.id
     subscription.last_sent_at = now
-    session.flush()
     if after_claim is not None:
+        session.flush()
         after_claim(subscription)
     return "queued" if digest.count else "empty"
 
@@ -273,16 +272,15 @@ def send(session: Session, *, now: datetime, links: DigestLinks, secret_key: str
     for start in range(0, len(ids), batch_size):
         chunk = ids[start:start + batch_size]
         try:
-            outcomes = [_one(session, i, news, now, links, secret_key, after_claim)
-                        for i in chunk]
+            outcomes = _batch(session, chunk, news, now, links, secret_key, after_claim)
             session.commit()
         except IntegrityError:  # another run wrote one of these digests first
             session.rollback()
             outcomes = []
             for subscription_id in chunk:
                 try:
-                    outcomes.append(_one(session, subscription_id, news, now, links,
-                                         secret_key, after_claim))
+                    outcomes += _batch(session, [subscription_id], news, now, links,
+                                       secret_key, after_claim)
                     session.commit()
                 except IntegrityError:
                     session.rollback()
@@ -291,14 +289,23 @@ def send(session: Session, *, now: datetime, links: DigestLinks, secret_key: str
             session.rollback()
             raise
         for outcome in outcomes:
-            if outcome is not None:
-                setattr(result, outcome, getattr(result, outcome) + 1)
+            setattr(result, outcome, getattr(result, outcome) + 1)
     return result
 
 
-def _one(session: Session, subscription_id: int, news: _News, now: datetime,
-         links: DigestLinks, secret_key: str, after_claim) -> str | None:
-    subscription = session.get(AlertSubscription, subscription_id)
-    if subscription is None or subscription.status != "active":
-        return None
-    return _write(session, subscription, news, now, links, secret_key, after_claim)
+def _batch(session: Session, chunk: list[int], news: _News, now: datetime,
+           links: DigestLinks, secret_key: str, after_claim) -> list[str]:
+    """The digests of some subscribers: two queries for the batch, then one row each."""
+    subscriptions = list(session.scalars(
+        select(AlertSubscription).where(AlertSubscription.id.in_(chunk),
+                                        AlertSubscription.status == "active")
+        .order_by(AlertSubscription.id)))
+    periods = {s.id: period_of(s.frequency, now) for s in subscriptions}
+    written = {
+        subscription_id for subscription_id, period in session.execute(
+            select(AlertDigest.subscription_id, AlertDigest.period)
+            .where(AlertDigest.subscription_id.in_(chunk)))
+        if periods.get(subscription_id) == period
+    }
+    return [_write(session, s, news, now, links, secret_key, after_claim, written)
+            for s in subscriptions]
