@@ -19,7 +19,14 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 from support.keyboard import tab_to, wait_for_path, wait_for_path_matching
 
-from kwis_job_plugin.models import AlertSubscription, FeatureSwitch, Offer, Region, SearchDoc
+from kwis_job_plugin.models import (
+    AlertSubscription,
+    FeatureSwitch,
+    Offer,
+    Region,
+    Returnee,
+    SearchDoc,
+)
 from kwis_job_plugin.models.base import utcnow
 from kwis_job_plugin.services import features
 from kwis_job_plugin.services.alerts import digests
@@ -157,3 +164,42 @@ def test_subscribe_confirm_and_unsubscribe_by_keyboard(page: Page, live_server, 
         assert session.scalar(select(AlertSubscription.id).where(
             AlertSubscription.email == EMAIL)) is None
 
+
+
+def test_returnee_form_and_the_admin_pages_pass_axe(page: Page, live_server, alerts_on,
+                                                    assert_accessible):
+    """The returnee's message by keyboard, then the admin's list of it and the card page."""
+    region_name, slug = alerts_on
+    page.goto(f"/jobs/regionen/{slug}/zurueck-in-der-region")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Zurück in der Region")
+    assert_accessible(page)
+    tab_to(page, page.get_by_label("Was suchen Sie?"))
+    page.keyboard.type("Eine Stelle in der Logistik")
+    tab_to(page, page.get_by_label("Ihre E-Mail-Adresse"))
+    page.keyboard.type(EMAIL)
+    press(page, page.get_by_role("checkbox", name="Ich bin einverstanden."), " ")
+    press(page, page.get_by_role("button", name="Nachricht senden"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Willkommen zurück!")
+    assert_accessible(page)
+
+    admin = live_server.admin
+    page.goto("/login")
+    tab_to(page, page.get_by_label("E-Mail-Adresse", exact=True))
+    page.keyboard.type(admin.email)
+    page.keyboard.press("Tab")
+    page.keyboard.type(admin.password)
+    page.keyboard.press("Enter")
+    wait_for_path(page, "/admin/")
+    with Session(live_server.engine) as session:
+        region_id = session.scalar(select(Region.id).where(Region.slug == slug))
+    try:
+        page.goto(f"/admin/job/regionen/{region_id}/zurueck-in-der-region")
+        expect(page.get_by_role("cell", name="Eine Stelle in der Logistik")).to_be_visible()
+        assert_accessible(page)
+        page.goto(f"/admin/job/regionen/{region_id}/alumni-karte")
+        expect(page.locator(".kj-card")).to_have_count(4)
+        assert_accessible(page)
+    finally:
+        with Session(live_server.engine) as session:
+            session.execute(delete(Returnee).where(Returnee.email == EMAIL))
+            session.commit()
