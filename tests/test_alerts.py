@@ -376,3 +376,15 @@ def test_the_card_carries_a_qr_code_of_the_subscription_page_with_its_campaign_c
     page = client.get(url.removeprefix("http://localhost")).get_data(as_text=True)
     assert 'value="karte-jena"' in page
 
+
+
+def test_a_group_shows_the_ten_newest_and_counts_the_rest():
+    from kwis_job_plugin.services.alerts.digests import PER_GROUP, Item, _newest
+
+    items = [Item(T0 + timedelta(hours=n), n, f"O{n}", "Betrieb", None, f"u{n}",
+                  frozenset({"technik" if n % 2 else "bau"})) for n in range(30)]
+    shown, more = _newest(items, T0 + timedelta(hours=4.5), set())
+    assert [i.id for i in shown] == list(range(29, 29 - PER_GROUP, -1)) and more == 15
+    shown, more = _newest(items, T0 + timedelta(hours=4.5), {"technik"})
+    assert [i.id for i in shown] == list(range(29, 9, -2)) and more == 3  # 5,7,9
+    assert _newest(items, T0 + timedelta(days=2), set()) == ([], 0)

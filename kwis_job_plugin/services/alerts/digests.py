@@ -147,9 +147,22 @@ def _news(session: Session, since: datetime, today: date, links: DigestLinks) ->
     return news
 
 
-def _after(items: list[Item], since: datetime) -> list[Item]:
-    """The items published after ``since`` (``items`` sorted by publication)."""
-    return items[bisect.bisect_right(items, since, key=lambda i: i.published_at):]
+def _newest(items: list[Item], since: datetime, fields: set[str]) -> tuple[list[Item], int]:
+    """Up to ``PER_GROUP`` of the items published after ``since`` (``items`` sorted by
+    publication), newest first, and how many more there are. Without a field filter this
+    costs a bisection; with one, a walk over the new items only (no copies)."""
+    start = bisect.bisect_right(items, since, key=lambda i: i.published_at)
+    if not fields:
+        shown = items[max(start, len(items) - PER_GROUP):][::-1]
+        return shown, len(items) - start - len(shown)
+    shown, total = [], 0
+    for index in range(len(items) - 1, start - 1, -1):
+        item = items[index]
+        if item.fields & fields:
+            total += 1
+            if len(shown) < PER_GROUP:
+                shown.append(item)
+    return shown, total - len(shown)
 
 
 @dataclass
@@ -174,18 +187,13 @@ def digest_for(subscription: AlertSubscription, news: _News, since: datetime) ->
         if region is None:
             continue
         for key in wanted_types:
-            items = _after(news.offers.get((region_id, key), []), since)
-            if wanted_fields:
-                items = [i for i in items if i.fields & wanted_fields]
-            if items:
-                newest = items[::-1]
-                groups.append((region, news.type_names.get(key, key), newest[:PER_GROUP],
-                               max(len(newest) - PER_GROUP, 0)))
+            shown, more = _newest(news.offers.get((region_id, key), []), since, wanted_fields)
+            if shown:
+                groups.append((region, news.type_names.get(key, key), shown, more))
         if interests.get("events"):
-            items = _after(news.events.get(region_id, []), since)[::-1]
-            if items:
-                groups.append((region, _("Veranstaltungen"), items[:PER_GROUP],
-                               max(len(items) - PER_GROUP, 0)))
+            shown, more = _newest(news.events.get(region_id, []), since, set())
+            if shown:
+                groups.append((region, _("Veranstaltungen"), shown, more))
     return Digest(groups)
 
 
