@@ -43,7 +43,7 @@ def _engine(ctx: click.Context) -> Engine:
 
 @click.group(name="job", cls=cli_i18n.Group, help=_l(
     "KWIS.job: Migrationen, Regionen, Suchindex, E-Mail-Versand, Veranstaltungen, "
-    "Aufbewahrung, Datenschutz und Demo."))
+    "Benachrichtigungen, Aufbewahrung, Datenschutz und Demo."))
 @click.option(
     "--database-url",
     envvar="KWIS_DATABASE_URL",
@@ -257,6 +257,90 @@ def events_tick(ctx: click.Context, base_url: str | None) -> None:
             ) from None
     click.echo(f"Veranstaltungen: {expired} nicht bestätigte Plätze freigegeben, "
                f"{reminded} Erinnerungen in den Postausgang gelegt.")
+
+
+@job.group(help=_l("Benachrichtigungen und Alumni-Karte: Übersichten verschicken, "
+                   "Unbestätigtes löschen."))
+def alerts() -> None:
+    pass
+
+
+def _alerts_frame(base_url: str | None):
+    """A request context whose ``url_for`` builds the mails' links (under ``base_url``), and
+    the secret that signs the unsubscribe links: the host app's, or without one a small app
+    with the same URL rules and ``KWIS_JOB_SECRET_KEY``."""
+    import os
+
+    from flask import Flask
+
+    base = base_url or _setting("KWIS_JOB_PUBLIC_BASE_URL") or "http://localhost"
+    if has_app_context() and EXTENSION_KEY in current_app.extensions:
+        return current_app.test_request_context("/", base_url=base), current_app.config.get(
+            "SECRET_KEY")
+    from .views import alerts as alerts_views
+    from .views import portal
+
+    app = Flask("kwis_job_alert_links")
+    prefix = _setting("KWIS_JOB_PUBLIC_PREFIX")
+    app.register_blueprint(portal.bp, url_prefix=prefix)
+    app.register_blueprint(alerts_views.bp, url_prefix=prefix)
+    return app.test_request_context("/", base_url=base), os.environ.get("KWIS_JOB_SECRET_KEY")
+
+
+@alerts.command("send", help=_l(
+    "Jeder bestätigten Adresse, deren Zeitraum (Monat, Quartal, Halbjahr, Jahr) gekommen ist, "
+    "das Neue seit ihrer letzten Übersicht in den Postausgang legen. Einmal am Tag per cron "
+    "oder systemd-Timer; ein zweiter oder abgebrochener Lauf verschickt nichts doppelt."))
+@click.option(
+    "--base-url", envvar="KWIS_JOB_PUBLIC_BASE_URL", default=None, metavar="URL",
+    help=_l("Adresse des Portals für Links in E-Mails, z. B. https://www.wfg-jena.de "
+            "(Standard: Einstellung KWIS_JOB_PUBLIC_BASE_URL)."),
+)
+@click.option(
+    "--now", type=click.DateTime(formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d"]), default=None,
+    metavar="JJJJ-MM-TT[THH:MM]",
+    help=_l("Zeitpunkt des Laufs in UTC (Standard: jetzt); für Tests und Nachholläufe."),
+)
+@click.pass_context
+def alerts_send(ctx: click.Context, base_url: str | None, now) -> None:
+    from .models.base import utcnow
+    from .services.alerts import digests
+    from .views import alerts as alerts_views
+
+    frame, secret_key = _alerts_frame(base_url)
+    if not secret_key:
+        raise click.ClickException(_(
+            "Für die Abmeldelinks fehlt der SECRET_KEY von KWIS.web: bitte in der "
+            "Host-Anwendung ausführen (flask job alerts send) oder KWIS_JOB_SECRET_KEY setzen."))
+    with frame, Session(_engine(ctx)) as session:
+        result = digests.send(session, now=now or utcnow(), links=alerts_views.digest_links(),
+                              secret_key=secret_key)
+    click.echo(_("Benachrichtigungen: %(queued)s Übersichten in den Postausgang gelegt, "
+                 "%(empty)s ohne Neues, %(skipped)s schon verschickt, %(not_due)s noch nicht "
+                 "fällig.", queued=result.queued, empty=result.empty, skipped=result.skipped,
+                 not_due=result.not_due))
+
+
+@alerts.command("tick", help=_l(
+    "Nicht bestätigte Bestellungen nach Ablauf der Frist und Rückmeldungen „Zurück in der "
+    "Region“ nach einem Jahr löschen. Stündlich per cron oder systemd-Timer."))
+@click.option(
+    "--now", type=click.DateTime(formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d"]), default=None,
+    metavar="JJJJ-MM-TT[THH:MM]",
+    help=_l("Zeitpunkt des Laufs in UTC (Standard: jetzt); für Tests."),
+)
+@click.pass_context
+def alerts_tick(ctx: click.Context, now) -> None:
+    from .models.base import utcnow
+    from .services.alerts import returnees, subscriptions
+
+    moment = now or utcnow()
+    with Session(_engine(ctx)) as session:
+        expired = subscriptions.expire(session, moment)
+        old = returnees.delete_old(session, moment)
+        session.commit()
+    click.echo(_("Benachrichtigungen: %(expired)s unbestätigte Bestellungen und %(old)s alte "
+                 "Rückmeldungen gelöscht.", expired=expired, old=old))
 
 
 def _setting(name: str):

@@ -31,13 +31,21 @@ FEATURES: tuple[Feature, ...] = (
         _l("Angebotsliste zum Einbetten auf anderen Seiten und Schulbutton unter /jobs/einbetten/"),
         default_enabled=False,
     ),
+    Feature(
+        "alerts",
+        _l("Benachrichtigungen und Alumni-Karte"),
+        _l("Neue Angebote und Veranstaltungen per E-Mail (mit Bestätigung), „Zurück in der "
+           "Region“ und die Karte zum Ausdrucken"),
+        # Off until the agency decides: it stores addresses and sends mail in its name.
+        default_enabled=False,
+    ),
 )
-"""Only what is built: a switch shown as "Eingeschaltet" must do something. Alerts
-(``alerts``) are declared with the release that builds them (issue 11). ``api`` serves
+"""Only what is built: a switch shown as "Eingeschaltet" must do something. ``api`` serves
 /jobs/api/v1/ (views/api.py) with the Atom feeds and calendars; ``embed`` the widget, its
-configurator and the school button (views/embed.py). Both are off by default, unlike the
-others: they publish the portal's content for other sites to copy or frame, which the agency
-should choose."""
+configurator and the school button (views/embed.py); ``alerts`` the subscription, returnee and
+card pages (views/alerts.py, views/admin_alerts.py). All three are off by default, unlike the
+others: two publish the portal's content for other sites to copy or frame, the third stores
+addresses and mails in the agency's name, which the agency should choose."""
 FEATURE_KEYS = frozenset(f.key for f in FEATURES)
 
 VIDEO_HOSTS = ("youtube.com", "www.youtube.com", "youtu.be", "vimeo.com", "player.vimeo.com")
@@ -81,6 +89,9 @@ SETTINGS_DEFAULTS = {
     "KWIS_JOB_RATELIMIT_PER_CLIENT": "30 per minute; 300 per hour",
     "KWIS_JOB_RATELIMIT_PER_ADDRESS": "10 per hour",
     "KWIS_JOB_RATELIMIT_STORAGE_URL": None,
+    # Alerts (services/alerts): a subscription request unconfirmed this long is deleted by
+    # ``kwis-job alerts tick``.
+    "KWIS_JOB_ALERT_CONFIRM_HOURS": 72,
     # Rate limit of the JSON API's GETs (views/api.py), per client IP, in the same store.
     "KWIS_JOB_RATELIMIT_API": "120 per minute; 3000 per hour",
     # How many days the web server keeps its access logs (IP addresses): set by the host's IT,

@@ -47,11 +47,12 @@ def _configure_registration(app) -> None:
     Mail links and the test-only ``KWIS_JOB_TEST_UNLOCKED_SLOTS`` are passed by the views per
     call, not installed here: several apps in one process must not affect each other."""
     from .views import accessibility_feedback, ratelimit, still_current
+    from .views import alerts as alerts_views
     from .views import api as api_views
     from .views import registration as registration_views
 
     ratelimit.init_app(app, registration_views.bp, accessibility_feedback.bp, still_current.bp,
-                       reads=(api_views.bp,))
+                       alerts_views.bp, reads=(api_views.bp,))
 
 
 @hookimpl
@@ -61,6 +62,7 @@ def kwis_blueprints(app, host: HostContext) -> list[BlueprintSpec]:
         accessibility_feedback,
         admin,
         admin_admins,
+        admin_alerts,
         admin_audit,
         admin_campaigns,
         admin_events,
@@ -69,6 +71,7 @@ def kwis_blueprints(app, host: HostContext) -> list[BlueprintSpec]:
         admin_mail,
         admin_on_behalf,
         admin_review,
+        alerts,
         api,
         embed,
         events_tab,
@@ -98,6 +101,7 @@ def kwis_blueprints(app, host: HostContext) -> list[BlueprintSpec]:
         BlueprintSpec(admin_on_behalf.bp, settings["KWIS_JOB_ADMIN_PREFIX"]),
         BlueprintSpec(admin_indicators.bp, settings["KWIS_JOB_ADMIN_PREFIX"]),
         BlueprintSpec(admin_campaigns.bp, settings["KWIS_JOB_ADMIN_PREFIX"]),
+        BlueprintSpec(admin_alerts.bp, settings["KWIS_JOB_ADMIN_PREFIX"]),
         BlueprintSpec(portal.bp, settings["KWIS_JOB_PUBLIC_PREFIX"]),
         BlueprintSpec(media.bp, settings["KWIS_JOB_PUBLIC_PREFIX"]),
         BlueprintSpec(registration.bp, settings["KWIS_JOB_PUBLIC_PREFIX"], csrf_exempt=True),
@@ -113,6 +117,8 @@ def kwis_blueprints(app, host: HostContext) -> list[BlueprintSpec]:
         # The widget, its configurator and the school button: GET only, no cookie; the
         # widget alone may be framed by other sites (views/security.py ``allow_framing``).
         BlueprintSpec(embed.bp, settings["KWIS_JOB_PUBLIC_PREFIX"]),
+        # Alerts and "Zurück in der Region": public writes with a signed form token, no cookie.
+        BlueprintSpec(alerts.bp, settings["KWIS_JOB_PUBLIC_PREFIX"], csrf_exempt=True),
     ]
 
 

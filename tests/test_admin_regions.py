@@ -164,7 +164,7 @@ def test_the_walk_finds_the_admin_routes():
     blueprints = {c.endpoint.split(".")[0] for c in CASES}
     assert {"kwis_job_admin", "kwis_job_admin_events", "kwis_job_admin_mail",
             "kwis_job_admin_review", "kwis_job_admin_admins", "kwis_job_admin_audit",
-            "kwis_job_admin_campaigns"} <= blueprints
+            "kwis_job_admin_campaigns", "kwis_job_admin_alerts"} <= blueprints
     assert len(OBJECT_CASES) >= 10 and len(LIST_CASES) >= 5
 
 

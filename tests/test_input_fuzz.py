@@ -70,6 +70,7 @@ from kwis_job_plugin.models import (
     OccupationalField,
     Offer,
     Registration,
+    Returnee,
     Slot,
     TargetGroup,
     metadata,
@@ -137,10 +138,14 @@ def fuzz_world(session, world):
     and A's things in every state that has buttons of its own: offers draft, published,
     paused, archived, stale and past (submit, delete, pause, resume, restore, confirm, make
     yearly, copy, archive), a stale public profile with a logo, an open-companies week with a
-    slot and a registration, a fair with A's stand, a failed mail (the retry button)."""
+    slot and a registration, a fair with A's stand, a failed mail (the retry button), alerts on
+    with a returnee's message."""
     features.set_enabled(session, world.region.id, "events", True, None)
     # the widget and the school button (issue 11), so their routes are walked with a live region
     features.set_enabled(session, world.region.id, "embed", True, None)
+    features.set_enabled(session, world.region.id, "alerts", True, None)
+    session.add(Returnee(region_id=world.region.id, email="back@example.org",
+                         looking_for="Eine Stelle", consent_version="t", form_nonce="fuzz"))
     alpha = factories.ProfileFactory(customer=world.a.customer, region=world.region)
     beta = factories.ProfileFactory(customer=world.b.customer, region=world.region,
                                     status="published")

@@ -233,11 +233,14 @@ def test_the_privacy_notice_follows_the_regions_features(client, portal, session
     assert "Anmeldung zu Veranstaltungsterminen" in html
     assert "kwis_job_registration (first_name" in html
     assert "Aufruf der Seiten (Server-Protokolle)" in html
-    assert "Benachrichtigungen über neue Angebote" not in html, "alerts are not built yet"
+    assert "Benachrichtigungen über neue Angebote" not in html, "alerts are off by default"
     features.set_enabled(session, portal.region.id, "events", False, None)
+    features.set_enabled(session, portal.region.id, "alerts", True, None)
     session.commit()
     html = unescape(client.get("/jobs/regionen/jena/datenschutz").get_data(as_text=True))
     assert "Anmeldung zu Veranstaltungsterminen" not in html
+    assert "Benachrichtigungen über neue Angebote" in html
+    assert "Zurück in der Region" in html and "kwis_job_returnee (name" in html
     assert "Aufruf der Seiten (Server-Protokolle)" in html
 
 

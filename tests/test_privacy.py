@@ -85,9 +85,9 @@ def world(session):
     lea = _sign_up(session, full, "Lea", "lea@example.org")
     friend = _sign_up(session, other, "Ben", "ben@example.org")
     session.add(AlertSubscription(email="MIA.MUSTER@example.org", region_id=region.id,
-                                  interests={"fields": [1]}, frequency="weekly",
+                                  interests={"fields": [1]}, frequency="quarterly",
                                   status="active", token_hash=secrets.token_hex(32),
-                                  created_at=utcnow()))
+                                  consent_version="2026-12", created_at=utcnow()))
     session.commit()
     assert _rows_mentioning(session, MIA)["audit"] == 0, "registering logs no address"
     audit.record(session, "support.note", "event", event.id,
@@ -130,7 +130,7 @@ def test_export_finds_everything_about_an_address_in_any_case(session, world):
     assert "token_hash" not in registration["tokens"][0]
     assert [m["kind"] for m in data["mails"]] and all(m["to"].lower() == MIA
                                                       for m in data["mails"])
-    assert [a["frequency"] for a in data["alert_subscriptions"]] == ["weekly"]
+    assert [a["frequency"] for a in data["alert_subscriptions"]] == ["quarterly"]
     assert data["contacts"] == [
         {"kind": "profile_contact", "id": world.profile, "name": "Optik Alpha"}]
     assert [e["action"] for e in data["audit_entries"]] == ["support.note"]
@@ -163,7 +163,8 @@ def test_erase_deletes_everything_frees_the_place_and_promotes_the_first_waiting
     session.commit()
 
     assert counts == {"registrations": 1, "places_released": 1, "tokens": 1,
-                      "mails": before["mails"], "alert_subscriptions": 1, "audit_entries": 1,
+                      "mails": before["mails"], "alert_subscriptions": 1, "returnees": 0,
+                      "audit_entries": 1,
                       "contacts_kept": 1}
     assert _rows_mentioning(session, MIA) == dict.fromkeys(before, 0)
     assert session.scalar(select(func.count()).select_from(RegistrationToken).where(

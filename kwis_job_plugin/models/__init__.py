@@ -1,7 +1,7 @@
 """The plug-in's own tables (prefixed ``kwis_job_``) and the read-only host mapping."""
 
 from .admin_scope import AdminScope, RegionAdmin
-from .alert import AlertSubscription
+from .alert import AlertDigest, AlertSubscription, Returnee
 from .audit import AuditEntry, DailyCounter, IndicatorTarget
 from .base import Base, metadata
 from .campaign import Campaign, CampaignRecipient, MailOptOut
@@ -18,12 +18,11 @@ from .search import SearchChange, SearchDoc, SearchFacet, SearchSnapshot, Settin
 from .taxonomy import Benefit, OccupationalField, OfferType, TargetGroup, TrainingOccupation
 
 __all__ = [
-    "AdminScope", "AlertSubscription", "AuditEntry", "Base", "Benefit", "Campaign",
-    "CampaignRecipient", "DailyCounter", "MailOptOut",
-    "EmployerProfile", "Event", "EventParticipation", "FeatureSwitch", "GeocodeCacheEntry",
-    "IndicatorTarget", "Invitation", "Media", "OccupationalField", "Offer", "OfferType",
-    "OutboxMail", "Region", "RegionAdmin", "RegionAgsPrefix", "RegionLegal", "Registration",
-    "RegistrationToken", "SearchChange", "SearchDoc", "SearchFacet", "SearchSnapshot",
-    "SettingsVersion", "Slot", "TargetGroup",
-    "TrainingOccupation", "customer_table", "metadata", "user_table",
+    "AdminScope", "AlertDigest", "AlertSubscription", "AuditEntry", "Base", "Benefit",
+    "Campaign", "CampaignRecipient", "DailyCounter", "EmployerProfile", "Event",
+    "EventParticipation", "FeatureSwitch", "GeocodeCacheEntry", "IndicatorTarget", "Invitation",
+    "MailOptOut", "Media", "OccupationalField", "Offer", "OfferType", "OutboxMail", "Region",
+    "RegionAdmin", "RegionAgsPrefix", "RegionLegal", "Registration", "RegistrationToken",
+    "Returnee", "SearchChange", "SearchDoc", "SearchFacet", "SearchSnapshot", "SettingsVersion",
+    "Slot", "TargetGroup", "TrainingOccupation", "customer_table", "metadata", "user_table",
 ]

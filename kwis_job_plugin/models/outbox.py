@@ -37,6 +37,9 @@ class OutboxMail(Base):
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_until: Mapped[datetime | None] = mapped_column(DateTime)
     last_error: Mapped[str | None] = mapped_column(String(500))
+    list_unsubscribe: Mapped[str | None] = mapped_column(String(500))
+    """A one-click unsubscribe link (alerts): sent as ``List-Unsubscribe`` with
+    ``List-Unsubscribe-Post`` (RFC 8058) by ``services/mail/message.py``."""
     dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -108,13 +108,30 @@ ACTIVITIES: tuple[Activity, ...] = (
     ),
     Activity(
         "alerts", "alerts", _l("Benachrichtigungen über neue Angebote"),
-        _l("Ihnen neue Angebote zu Ihren Interessen per E-Mail senden, bis Sie sich abmelden."),
+        _l("Ihnen neue Angebote und Veranstaltungen zu Ihren Interessen per E-Mail senden, so "
+           "oft Sie es gewählt haben, bis Sie sich abmelden; die Einwilligung nachweisen."),
         ("a",),
         _l("Alle, die Benachrichtigungen bestellen"),
-        _l("E-Mail-Adresse, gewählte Interessen und Häufigkeit, Zeitpunkte von Bestellung, "
-           "Bestätigung, letzter Nachricht und Abmeldung"),
+        _l("E-Mail-Adresse, gewählte Regionen, Angebotsarten, Berufsfelder und Häufigkeit, ob "
+           "Veranstaltungen gewünscht sind, freiwillig der Monat einer möglichen Rückkehr, "
+           "der Kampagnencode der Karte, Version des Einwilligungstexts, Zeitpunkte von "
+           "Bestellung, Bestätigung und letzter Nachricht; der Bestätigungslink nur als "
+           "Prüfwert"),
         _l("Niemand außer der Wirtschaftsförderung"),
         "alerts",
+    ),
+    Activity(
+        "returnees", "alerts", _l("Rückmeldungen „Zurück in der Region“"),
+        _l("Ihnen antworten und Sie bei der Suche nach Arbeit, Ausbildung oder Kontakten in "
+           "der Region unterstützen, wenn Sie uns sagen, dass Sie zurück sind; zählen, wie "
+           "viele zurückkommen (nur als Zahl)."),
+        ("a",),
+        _l("Alle, die sich über das Formular „Zurück in der Region“ melden"),
+        _l("Was Sie suchen, E-Mail-Adresse, freiwillig Name, Version des Einwilligungstexts, "
+           "Zeitpunkt"),
+        _l("Die Wirtschaftsförderung der Region (per E-Mail an ihre Kontaktadresse und in "
+           "ihrem Verwaltungsbereich)"),
+        "returnees",
     ),
     Activity(
         "mail", None, _l("Versand von E-Mails"),
@@ -215,7 +232,13 @@ PERSONAL: dict[str, dict[str, str]] = {
     ),
     "kwis_job_alert_subscription": _columns(
         "alerts", "email", "interests", "frequency", "status", "token_hash", "created_at",
-        "confirmed_at", "last_sent_at", "unsubscribed_at",
+        "confirmed_at", "last_sent_at", "consent_version", "return_hint", "source",
+        "confirm_until",
+    ),
+    "kwis_job_alert_digest": _columns("alerts", "period", "items", "created_at"),
+    "kwis_job_returnee": _columns(
+        "returnees", "name", "email", "looking_for", "consent_version", "form_nonce",
+        "created_at",
     ),
     "kwis_job_mail_outbox": _columns(
         "mail", "to_addr", "subject", "body_text", "body_html", "ics", "last_error",
@@ -261,8 +284,10 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
     "kwis_job_alert_subscription": frozenset({"id", "region_id"}),
     "kwis_job_mail_outbox": frozenset({
         "id", "kind", "region_id", "status", "attempts", "next_attempt_at", "claimed_by",
-        "claimed_until", "dedupe_key",
+        "claimed_until", "dedupe_key", "list_unsubscribe",
     }),
+    "kwis_job_alert_digest": frozenset({"id", "subscription_id", "outbox_id"}),
+    "kwis_job_returnee": frozenset({"id", "region_id"}),
     "kwis_job_employer_profile": _PUBLISHABLE | {
         "id", "customer_id", "region_id", "status", "slug", "display_name", "philosophy_html",
         "custom_benefits", "video_url", "social_links",

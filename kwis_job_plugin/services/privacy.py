@@ -8,7 +8,8 @@ The plug-in's tables that hold visitors' addresses:
   and it holds the guardian's address. Its tokens (``kwis_job_registration_token``) go with it.
 * ``kwis_job_mail_outbox``: ``to_addr``, with the mail's text (pending mails too: erased, they
   are never sent).
-* ``kwis_job_alert_subscription``: ``email``.
+* ``kwis_job_alert_subscription``: ``email`` (its digests go with it);
+* ``kwis_job_returnee``: ``email``.
 
 Companies' and regions' contact addresses (``EmployerProfile.contact_email``,
 ``Offer.apply_email``, ``Region.contact_email``) are business contact data that the company or
@@ -38,6 +39,7 @@ from sqlalchemy import String, cast, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import (
+    AlertDigest,
     AlertSubscription,
     AuditEntry,
     EmployerProfile,
@@ -48,6 +50,7 @@ from ..models import (
     Region,
     Registration,
     RegistrationToken,
+    Returnee,
     Slot,
 )
 from ..models.base import utcnow
@@ -87,7 +90,8 @@ def export(session: Session, address: str) -> dict[str, Any]:
         "address": address,
         "registrations": [_registration_data(r, address) for r in _registrations(session, address)],
         "mails": [_mail_data(m) for m in _mails(session, address)],
-        "alert_subscriptions": [_alert_data(a) for a in _alerts(session, address)],
+        "alert_subscriptions": [_alert_data(session, a) for a in _alerts(session, address)],
+        "returnees": [_returnee_data(r) for r in _returnees(session, address)],
         "contacts": _contacts(session, address),
         "audit_entries": [
             {"id": e.id, "at": _iso(e.at), "action": e.action, "object_type": e.object_type,
@@ -122,6 +126,7 @@ def erase(session: Session, address: str, *, now: datetime | None = None,
     regs = _delete(session, Registration, Registration.id.in_(reg_ids))
     mails_deleted = _delete(session, OutboxMail, func.lower(OutboxMail.to_addr) == address)
     alerts = _delete(session, AlertSubscription, func.lower(AlertSubscription.email) == address)
+    returnee_rows = _delete(session, Returnee, func.lower(Returnee.email) == address)
     audits = 0
     for entry in _audit_entries(session, address):
         entry.details = _redacted(entry.details, address)
@@ -132,6 +137,7 @@ def erase(session: Session, address: str, *, now: datetime | None = None,
         "tokens": tokens,
         "mails": mails_deleted,
         "alert_subscriptions": alerts,
+        "returnees": returnee_rows,
         "audit_entries": audits,
         "contacts_kept": len(_contacts(session, address)),
     }
@@ -303,7 +309,20 @@ def _mail_data(mail: OutboxMail) -> dict[str, Any]:
     }
 
 
-def _alert_data(alert: AlertSubscription) -> dict[str, Any]:
+def _returnees(session: Session, address: str) -> list[Returnee]:
+    return list(session.scalars(
+        select(Returnee).where(func.lower(Returnee.email) == address).order_by(Returnee.id)))
+
+
+def _returnee_data(row: Returnee) -> dict[str, Any]:
+    return {
+        "id": row.id, "region_id": row.region_id, "name": row.name, "email": row.email,
+        "looking_for": row.looking_for, "consent_version": row.consent_version,
+        "created_at": _iso(row.created_at),
+    }
+
+
+def _alert_data(session: Session, alert: AlertSubscription) -> dict[str, Any]:
     return {
         "id": alert.id,
         "email": alert.email,
@@ -311,10 +330,18 @@ def _alert_data(alert: AlertSubscription) -> dict[str, Any]:
         "interests": alert.interests,
         "frequency": alert.frequency,
         "status": alert.status,
+        "consent_version": alert.consent_version,
+        "return_hint": alert.return_hint,
+        "source": alert.source,
         "created_at": _iso(alert.created_at),
+        "confirm_until": _iso(alert.confirm_until),
         "confirmed_at": _iso(alert.confirmed_at),
         "last_sent_at": _iso(alert.last_sent_at),
-        "unsubscribed_at": _iso(alert.unsubscribed_at),
+        "digests": [
+            {"period": d.period, "items": d.items, "created_at": _iso(d.created_at)}
+            for d in session.scalars(select(AlertDigest).where(
+                AlertDigest.subscription_id == alert.id).order_by(AlertDigest.id))
+        ],
     }
 
 

@@ -46,6 +46,7 @@ class Settings:
     guardian_hold_hours: float = 72
     rate_limit_per_client: str = ""
     rate_limit_per_address: str = ""
+    alert_confirm_hours: float = 72
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Settings:
@@ -55,6 +56,7 @@ class Settings:
             guardian_hold_hours=float(config.get("KWIS_JOB_GUARDIAN_HOLD_HOURS", 72)),
             rate_limit_per_client=str(config.get("KWIS_JOB_RATELIMIT_PER_CLIENT") or ""),
             rate_limit_per_address=str(config.get("KWIS_JOB_RATELIMIT_PER_ADDRESS") or ""),
+            alert_confirm_hours=float(config.get("KWIS_JOB_ALERT_CONFIRM_HOURS", 72)),
         )
 
 
@@ -129,7 +131,11 @@ def retention_text(activity: Activity, settings: Settings, event_days: list[int]
                  "wird freigegeben.",
                  period=period, hours=f"{settings.guardian_hold_hours:g}")
     if kind == "alerts":
-        return _("Bis Sie sich abmelden.")
+        return _("Bis Sie sich abmelden (dann wird alles gelöscht). Eine nicht bestätigte "
+                 "Bestellung wird nach %(hours)s Stunden gelöscht.",
+                 hours=f"{settings.alert_confirm_hours:g}")
+    if kind == "returnees":
+        return _("Ein Jahr nach Eingang, auf Wunsch früher.")
     if kind == "mail":
         return _("Versandte E-Mails werden %(days)s nach dem Versand gelöscht; noch nicht "
                  "zugestellte bleiben bis zur Zustellung.",

@@ -63,6 +63,7 @@ class Settings:
     event_region_ids: frozenset[int]  # events and the portal both on (the calendar's rule)
     api_region_ids: frozenset[int]  # the API (feeds, calendars) and the portal both on
     embed_region_ids: frozenset[int]  # the widget and the school button and the portal on
+    alert_region_ids: frozenset[int]  # alerts (subscription, returnees) and the portal on
     taxonomies: tuple[MappingProxyType, ...]
     """key -> name of the active offer types, target groups, fields, occupations and benefits
     (read-only: one copy serves every request of the process)."""
@@ -95,6 +96,8 @@ def _read(session: Session, number: int | None) -> Settings:
         api_region_ids=frozenset(features.enabled_region_ids(session, "api")
                                  & {row.id for row in portal}),
         embed_region_ids=frozenset(features.enabled_region_ids(session, "embed")
+                                   & {row.id for row in portal}),
+        alert_region_ids=frozenset(features.enabled_region_ids(session, "alerts")
                                    & {row.id for row in portal}),
         taxonomies=tuple(MappingProxyType(names) for names in taxonomy.active_names_of(
             session, OfferType, TargetGroup, OccupationalField, TrainingOccupation, Benefit

@@ -355,7 +355,7 @@ def _page_store() -> response_cache.Store | None:
     return found
 
 
-def _cached_search_page(template: str):
+def _cached_search_page(template: str, **extra):
     """The search page from the cache of finished pages when nothing it shows has changed.
 
     The key holds every version the page depends on, read in the request's one version
@@ -364,7 +364,7 @@ def _cached_search_page(template: str):
     button (``?schule=``) is never answered from the cache: it must be counted."""
     store = _page_store()
     if store is None or schools.PARAM in request.args:
-        return _search_page(template)[0]
+        return _search_page(template, **extra)[0]
     versions = search_versions.read(context.db())
     key = response_cache.key(template, request.url, context.request_locale(),
                              date.today().isoformat(), versions.newest, versions.settings)
@@ -374,7 +374,7 @@ def _cached_search_page(template: str):
         response = current_app.response_class(body, mimetype="text/html")
         response.set_etag(etag)
         return response.make_conditional(request)
-    html, cacheable = _search_page(template)
+    html, cacheable = _search_page(template, **extra)
     response = current_app.response_class(html, mimetype="text/html")
     if cacheable:
         response.add_etag()
@@ -383,9 +383,10 @@ def _cached_search_page(template: str):
     return response
 
 
-def _search_page(template: str) -> tuple[str, bool]:
+def _search_page(template: str, **extra) -> tuple[str, bool]:
     """The page, and whether it may be kept (not when the search has notes, e.g. a place the
-    geocoder could not reach now)."""
+    geocoder could not reach now). ``extra`` goes to the template as it is: it must depend only
+    on what the settings version covers, since the cache key holds that version, not ``extra``."""
     session = context.db()
     settings = search_settings.current(session)
     vocab = Vocabulary.load(session)
@@ -418,6 +419,7 @@ def _search_page(template: str) -> tuple[str, bool]:
         feed_url=_feed_url(settings, vocab, query),
         page_url=lambda page: search_url(query.with_page(page)),
         suggestion_url=lambda place: search_url(replace(query, place=place, page=1)),
+        **extra,
     ), not result.notes
 
 
@@ -444,8 +446,11 @@ def _search_meta(result: SearchResult, chips: list[Chip], endpoint: str) -> Page
 @route("/")
 @access.public
 def index():
-    """The portal's front page: the search form and today's rotation of all offers."""
-    return _cached_search_page("kwis_job/portal/index.html")
+    """The portal's front page: the search form and today's rotation of all offers, and the
+    alert subscription's link when a region has alerts on (``views/alerts.py``)."""
+    settings = search_settings.current(context.db())
+    alerts_href = url_for("kwis_job_alerts.subscribe") if settings.alert_region_ids else None
+    return _cached_search_page("kwis_job/portal/index.html", alerts_href=alerts_href)
 
 
 @route("/suche")

@@ -41,6 +41,7 @@ def _rows(ind: Indicators) -> list[tuple[str, str, object]]:
                  ind.schools.button_schools))
     rows += [(_("Besuche über den Schulbutton nach Schulcode"), c.label, c.value)
              for c in ind.schools.by_code]
+    rows.append((_("Rückmeldungen Zurück in der Region"), "", ind.returnees))
     rows += [
         (_("Aufrufe der Betriebsseiten"), "", ind.views.profile_views),
         (_("Aufrufe der Angebotsseiten"), "", ind.views.offer_views),

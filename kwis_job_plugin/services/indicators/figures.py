@@ -17,6 +17,9 @@
   aside), and, counted apart (a code is not a name), the school codes whose button brought
   visits to the region's portal in the year (``services/reach/schools``: per day, no cookie,
   nothing personal, bots not counted).
+* Returnees: the "Zurück in der Region" messages received in the calendar year
+  (``alerts.returnees.count``; the messages themselves are deleted after a year, so a year
+  further back counts what is left).
 * Page views: the daily counters (``page_views``) of the region's pages in the calendar year;
   no cookie, nothing personal.
 """
@@ -45,6 +48,7 @@ from ...models import (
     Slot,
 )
 from .. import page_views, search
+from ..alerts import returnees
 from ..events.agency import TAKING_PART
 from ..reach import schools
 from ..search_index import Names
@@ -134,6 +138,8 @@ class Indicators:
     events: EventFigures
     schools: SchoolFigures
     views: PageViews
+    returnees: int = 0
+    """"Rückmeldungen Zurück in der Region" received in the year."""
 
     @property
     def target_share(self) -> float | None:
@@ -156,6 +162,7 @@ def compute(session: Session, region: Region, year: int, today: date) -> Indicat
         events=_events(session, region, year, today),
         schools=_schools(session, region, year, today),
         views=_views(session, region, year),
+        returnees=returnees.count(session, region.id, year),
     )
 
 

@@ -5,6 +5,11 @@ Nothing typed by a visitor can become a header of its own: the recipient is chec
 library's ``EmailMessage`` refuses any header value that still carried a line break. The
 Message-ID is derived from the row, so a mail repeated after a sender crash (the one mail in
 flight, see ``sender.py``) carries the same ID and mail clients can recognise the duplicate.
+
+A row with ``list_unsubscribe`` (the alert digests) gets ``List-Unsubscribe`` and
+``List-Unsubscribe-Post: List-Unsubscribe=One-Click`` (RFC 8058): mail clients offer a button
+that POSTs to the link, without cookies or login. The link is built by the plug-in (https or
+http only, no line breaks), never typed by a visitor.
 """
 
 from __future__ import annotations
@@ -19,6 +24,9 @@ from ...models import OutboxMail
 
 ICS_FILENAME = "invite.ics"
 _METHOD = re.compile(r"^METHOD:([A-Za-z-]+)\s*$", re.MULTILINE)
+
+
+ONE_CLICK = "List-Unsubscribe=One-Click"
 
 
 class UnsafeMessage(ValueError):
@@ -36,6 +44,14 @@ def _checked_recipient(address: str) -> str:
     ):
         raise UnsafeMessage("recipient is not a single mail address")
     return address
+
+
+def _checked_link(url: str) -> str:
+    if not url.startswith(("https://", "http://")) or any(
+        not c.isprintable() or c.isspace() or c in "<>" for c in url
+    ):
+        raise UnsafeMessage("unsubscribe link is not a plain http(s) URL")
+    return url
 
 
 def sender_domain(mail_from: str) -> str:
@@ -67,6 +83,9 @@ def build_message(
     message["Date"] = format_datetime(stamp)
     message["Message-ID"] = message_id(mail, sender_domain(mail_from))
     message["Auto-Submitted"] = "auto-generated"
+    if mail.list_unsubscribe:
+        message["List-Unsubscribe"] = f"<{_checked_link(mail.list_unsubscribe)}>"
+        message["List-Unsubscribe-Post"] = ONE_CLICK
     cte = "8bit" if readable else "quoted-printable"
     text = mail.body_text if mail.body_text.endswith("\n") else mail.body_text + "\n"
     message.set_content(text, cte=cte)

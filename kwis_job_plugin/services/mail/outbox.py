@@ -41,11 +41,13 @@ def queue(
     html: str | None = None,
     dedupe_key: str | None = None,
     send_after: datetime | None = None,
+    unsubscribe_url: str | None = None,
 ) -> OutboxMail:
     """Add one mail to the outbox (flushed, not committed).
 
     ``dedupe_key`` makes a mail unique (a second ``queue`` with the same key raises the
-    database's ``IntegrityError``); ``send_after`` delays the first attempt (reminders).
+    database's ``IntegrityError``); ``send_after`` delays the first attempt (reminders);
+    ``unsubscribe_url`` becomes the RFC 8058 one-click headers (``message.py``).
     """
     subject = " ".join(subject.split())[:SUBJECT_MAX]
     mail = OutboxMail(
@@ -57,6 +59,7 @@ def queue(
         kind=kind,
         region_id=region_id,
         dedupe_key=dedupe_key,
+        list_unsubscribe=unsubscribe_url,
         status="pending",
         attempts=0,
         next_attempt_at=send_after or utcnow(),
