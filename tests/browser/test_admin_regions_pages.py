@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from support.keyboard import tab_to, wait_for_path
+from support.keyboard import log_in_by_keyboard, tab_to
 
 from kwis_job_plugin.demo import factories
 from kwis_job_plugin.models import Region
@@ -26,13 +26,7 @@ REGION_ADMIN = "test-jena-verwaltung@wirtschaftsfoerderung-jena.example"
 
 
 def _log_in(page: Page, email: str, password: str) -> None:
-    page.goto("/login")
-    tab_to(page, page.get_by_label("E-Mail-Adresse", exact=True))
-    page.keyboard.type(email)
-    page.keyboard.press("Tab")
-    page.keyboard.type(password)
-    page.keyboard.press("Enter")
-    wait_for_path(page, "/admin/")
+    log_in_by_keyboard(page, email, password, "/admin/")
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
-from support.keyboard import tab_to, wait_for_path, wait_for_path_matching
+from support.keyboard import log_in_by_keyboard, tab_to, wait_for_path, wait_for_path_matching
 
 from kwis_job_plugin.models import (
     AlertSubscription,
@@ -183,13 +183,7 @@ def test_returnee_form_and_the_admin_pages_pass_axe(page: Page, live_server, ale
     assert_accessible(page)
 
     admin = live_server.admin
-    page.goto("/login")
-    tab_to(page, page.get_by_label("E-Mail-Adresse", exact=True))
-    page.keyboard.type(admin.email)
-    page.keyboard.press("Tab")
-    page.keyboard.type(admin.password)
-    page.keyboard.press("Enter")
-    wait_for_path(page, "/admin/")
+    log_in_by_keyboard(page, admin.email, admin.password, "/admin/")
     with Session(live_server.engine) as session:
         region_id = session.scalar(select(Region.id).where(Region.slug == slug))
     try:

@@ -45,13 +45,7 @@ def test_an_admin_runs_a_small_campaign_and_follows_the_funnel(page: Page, live_
                                                                  assert_accessible):
     north, _south = _companies(live_server)
     admin = live_server.admin
-    page.goto("/login")
-    tab_to(page, page.get_by_label("E-Mail-Adresse", exact=True))
-    page.keyboard.type(admin.email)
-    page.keyboard.press("Tab")
-    page.keyboard.type(admin.password)
-    page.keyboard.press("Enter")
-    wait_for_path(page, "/admin/")
+    log_in_by_keyboard(page, admin.email, admin.password, "/admin/")
 
     tab_to(page, page.get_by_role("link", name="KWIS.job: Kampagnen"))
     page.keyboard.press("Enter")

@@ -14,7 +14,7 @@ from datetime import date
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
-from support.keyboard import tab_to, wait_for_path, wait_for_path_matching
+from support.keyboard import log_in_by_keyboard, tab_to, wait_for_path, wait_for_path_matching
 
 pytestmark = pytest.mark.browser
 
@@ -28,13 +28,7 @@ REASON_ERROR = "Bitte geben Sie einen Grund an."
 
 
 def log_in_as_admin_by_keyboard(page: Page, email: str, password: str) -> None:
-    page.goto("/login")
-    tab_to(page, page.get_by_label("E-Mail-Adresse", exact=True))
-    page.keyboard.type(email)
-    page.keyboard.press("Tab")
-    page.keyboard.type(password)
-    page.keyboard.press("Enter")
-    wait_for_path(page, "/admin/")
+    log_in_by_keyboard(page, email, password, "/admin/")
 
 
 def choose(page: Page, select: Locator, option: str) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Page, expect
-from support.keyboard import tab_to, wait_for_path
+from support.keyboard import log_in_by_keyboard, tab_to
 
 pytestmark = pytest.mark.browser
 
@@ -14,13 +14,7 @@ TARGET_LABEL = "Ziel: veröffentlichte Arbeitgeberprofile mit mindestens einem A
 
 
 def _log_in(page: Page, email: str, password: str) -> None:
-    page.goto("/login")
-    tab_to(page, page.get_by_label("E-Mail-Adresse", exact=True))
-    page.keyboard.type(email)
-    page.keyboard.press("Tab")
-    page.keyboard.type(password)
-    page.keyboard.press("Enter")
-    wait_for_path(page, "/admin/")
+    log_in_by_keyboard(page, email, password, "/admin/")
 
 
 def _type_target(page: Page, value: str) -> None:

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from support.keyboard import tab_to, wait_for_path
+from support.keyboard import log_in_by_keyboard
 
 from kwis_job_plugin.models import Region
 
@@ -44,13 +44,7 @@ def test_the_english_privacy_notice_passes_axe(browser, live_server, assert_acce
 
 
 def _log_in(page: Page, email: str, password: str) -> None:
-    page.goto("/login")
-    tab_to(page, page.get_by_label("E-Mail-Adresse", exact=True))
-    page.keyboard.type(email)
-    page.keyboard.press("Tab")
-    page.keyboard.type(password)
-    page.keyboard.press("Enter")
-    wait_for_path(page, "/admin/")
+    log_in_by_keyboard(page, email, password, "/admin/")
 
 
 def test_the_admin_page_passes_axe_with_a_refused_save(page: Page, live_server,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Page, expect
-from support.keyboard import tab_to, wait_for_path
+from support.keyboard import log_in_by_keyboard, tab_to, wait_for_path
 
 pytestmark = pytest.mark.browser
 
@@ -18,13 +18,7 @@ NAME = "Stellvertretung Kupferschmiede"
 def test_an_admin_edits_for_a_company_by_keyboard(page: Page, live_server, assert_accessible):
     live_server.new_company(NAME)
     admin = live_server.admin
-    page.goto("/login")
-    tab_to(page, page.get_by_label("E-Mail-Adresse", exact=True))
-    page.keyboard.type(admin.email)
-    page.keyboard.press("Tab")
-    page.keyboard.type(admin.password)
-    page.keyboard.press("Enter")
-    wait_for_path(page, "/admin/")
+    log_in_by_keyboard(page, admin.email, admin.password, "/admin/")
 
     page.goto(PICKER)
     expect(page.get_by_role("heading", level=1)).to_have_text("Für einen Betrieb bearbeiten")

@@ -17,7 +17,7 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from support.keyboard import tab_to, wait_for_path
+from support.keyboard import log_in_by_keyboard, tab_to, wait_for_path
 
 from kwis_job_plugin.demo import factories
 from kwis_job_plugin.models import OccupationalField, OutboxMail
@@ -79,13 +79,7 @@ def test_admin_reviews_a_changed_photo_description_and_sends_it_back(
     public.close()
 
     admin = live_server.admin
-    page.goto("/login")
-    tab_to(page, page.get_by_label("E-Mail-Adresse", exact=True))
-    page.keyboard.type(admin.email)
-    page.keyboard.press("Tab")
-    page.keyboard.type(admin.password)
-    page.keyboard.press("Enter")
-    wait_for_path(page, "/admin/")
+    log_in_by_keyboard(page, admin.email, admin.password, "/admin/")
 
     menu = page.get_by_role("navigation", name="Verwaltung")
     tab_to(page, menu.get_by_role("link", name="KWIS.job: Prüfung"))

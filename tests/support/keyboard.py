@@ -28,12 +28,14 @@ def wait_for_path_matching(page: Page, pattern: str) -> None:
     page.wait_for_url(lambda url: re.fullmatch(pattern, urlsplit(url).path) is not None)
 
 
-def log_in_by_keyboard(page: Page, email: str, password: str) -> None:
-    """Log in at the host's form without the mouse and wait for the self-service area."""
+def log_in_by_keyboard(page: Page, email: str, password: str,
+                       landing: str = "/selfservice/") -> None:
+    """Log in at the host's form without the mouse and wait for ``landing`` (the self-service
+    area for a company, ``/admin/`` for an admin)."""
     page.goto("/login")
     tab_to(page, page.get_by_label("E-Mail-Adresse", exact=True))
     page.keyboard.type(email)
     page.keyboard.press("Tab")
     page.keyboard.type(password)
     page.keyboard.press("Enter")
-    wait_for_path(page, "/selfservice/")
+    wait_for_path(page, landing)
