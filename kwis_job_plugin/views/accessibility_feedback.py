@@ -36,6 +36,7 @@ from .accessibility import (
     region_of_page,
     statement_url,
 )
+from .security import private_page
 from .templating import make_blueprint
 
 bp = make_blueprint("kwis_job_accessibility_feedback", __name__)
@@ -52,13 +53,7 @@ def _add(endpoint: str, method: str, view) -> None:
                         provide_automatic_options=False)
 
 
-@bp.after_request
-def _private(response):
-    """Nothing here is cached or indexed (each form holds a fresh token)."""
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Robots-Tag"] = "noindex"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response
+bp.after_request(private_page)
 
 
 def _message(title: str, text: str, status: int, region: PortalRegion | None = None):

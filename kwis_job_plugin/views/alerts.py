@@ -47,6 +47,7 @@ from . import access, context, theme
 from .accessibility import SLUG, PortalRegion, portal_frame_globals, portal_regions
 from .portal import offer_url
 from .portal_events import event_url
+from .security import private_page
 from .templating import make_blueprint
 
 bp = make_blueprint("kwis_job_alerts", __name__)
@@ -63,12 +64,7 @@ def _add(rules, endpoint: str, view, methods) -> None:
                         provide_automatic_options=False)
 
 
-@bp.after_request
-def _private(response):
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Robots-Tag"] = "noindex"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response
+bp.after_request(private_page)
 
 
 def _message(title: str, text: str, status: int = 200, region: PortalRegion | None = None,

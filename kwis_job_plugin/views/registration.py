@@ -34,6 +34,7 @@ from ..services.region_theme import Theme
 from . import access, context, theme
 from .portal import format_date, format_time
 from .portal_events import event_url, format_moment
+from .security import private_page
 from .templating import make_blueprint
 
 bp = make_blueprint("kwis_job_registration", __name__)
@@ -138,13 +139,7 @@ def _registration_globals():
     }
 
 
-@bp.after_request
-def _private(response):
-    """Nothing here is cached or indexed, and no token leaks through the Referer."""
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Robots-Tag"] = "noindex"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response
+bp.after_request(private_page)
 
 
 def _message(title: str, text: str, status: int, headers: dict | None = None):

@@ -27,3 +27,13 @@ def apply_headers(response):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     return response
+
+
+def private_page(response):
+    """For the public pages that carry a token or a fresh form (registration, alerts, the
+    still-current link, feedback): never cached, never indexed, and the token never sent on as
+    referrer. Registered with ``bp.after_request(private_page)`` by each such blueprint."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Robots-Tag"] = "noindex"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response

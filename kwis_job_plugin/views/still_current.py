@@ -25,6 +25,7 @@ from ..services import offers, profiles, staleness
 from ..services.errors import EditConflict, NotFound
 from . import access, context, theme
 from .accessibility import portal_frame_globals
+from .security import private_page
 from .templating import make_blueprint
 
 bp = make_blueprint("kwis_job_still_current", __name__)
@@ -33,13 +34,7 @@ TEMPLATE = "kwis_job/portal/still_current.html"
 RULE = "/noch-aktuell/<string(maxlength=200):token>"
 
 
-@bp.after_request
-def _private(response):
-    """A page per token: never cached, never indexed, and the token never sent on as referrer."""
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Robots-Tag"] = "noindex"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response
+bp.after_request(private_page)
 
 
 def _settings():
