@@ -21,15 +21,15 @@ from werkzeug.serving import make_server
 
 from kwis_job_plugin.demo.instance import prepare_demo_app
 from kwis_job_plugin.demo.seed import ADMIN_EMAIL
-from kwis_job_plugin.models import Slot
+from kwis_job_plugin.models import Region, Slot
 
 OUT = Path(__file__).resolve().parent / "screenshots"
 COMPANY = "personal@saaletal-praezisionsoptik.example"
 OPEN_SLOT = "Mitmachen: eine Schaltung bauen"
 """A demo slot of the Jena week with every place free (and a minimum age, so the form shows
 its checkbox)."""
-NAMES = ("profile-tab", "offers-tab", "events-tab", "review-queue", "portal-search-phone",
-         "registration-phone")
+NAMES = ("profile-tab", "offers-tab", "events-tab", "review-queue", "indicators",
+         "portal-search-phone", "registration-phone")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
@@ -79,6 +79,16 @@ def main(names: list[str]) -> None:
             _login(desk, base, ADMIN_EMAIL, password)
             desk.goto(base + "/admin/job/pruefung")
             desk.screenshot(path=OUT / "review-queue.png")
+        if "indicators" in wanted:
+            desk.context.clear_cookies()
+            _login(desk, base, ADMIN_EMAIL, password)
+            with Session(engine) as session:
+                jena = session.scalar(select(Region.id).where(Region.name == "Stadt Jena"))
+            desk.goto(f"{base}/admin/job/kennzahlen/{jena}")
+            # The charts with their tables beside them, from "Offers by type" on.
+            desk.evaluate("document.getElementById('chart-types').scrollIntoView()")
+            desk.evaluate("window.scrollBy(0, -90)")
+            desk.screenshot(path=OUT / "indicators.png")
 
         phone = browser.new_page(viewport={"width": 390, "height": 844}, locale="de-DE")
         if "portal-search-phone" in wanted:
