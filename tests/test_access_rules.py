@@ -23,6 +23,9 @@ EXPECTED_RULE = {
     "kwis_job_admin_audit": "admin",
     "kwis_job_admin_on_behalf": "admin",
     "kwis_job_admin_indicators": "admin",
+    "kwis_job_admin_campaigns": "admin",
+    "kwis_job_admin_alerts": "admin",
+    "kwis_job_invitation": "company",
     "kwis_job_portal": "public",
     "kwis_job_media": "public",
     "kwis_job_registration": "public",
@@ -31,6 +34,8 @@ EXPECTED_RULE = {
     "kwis_job_accessibility_feedback": "public",
     "kwis_job_still_current": "public",
     "kwis_job_api": "public",
+    "kwis_job_embed": "public",
+    "kwis_job_alerts": "public",
 }
 PLUGIN_BLUEPRINTS = tuple(EXPECTED_RULE)
 
