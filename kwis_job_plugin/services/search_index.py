@@ -278,7 +278,9 @@ def rebuild_all(session: Session) -> int:
     """Rebuild the whole index from the snapshots; return the number of searchable offers."""
     session.flush()
     for obj in list(session.identity_map.values()):  # about to be deleted in bulk
-        if isinstance(obj, SearchDoc | SearchFacet):
+        # ``in session``: expunging a document cascades to its facets, which may come later
+        # in the list (the identity map's order is not fixed).
+        if isinstance(obj, SearchDoc | SearchFacet) and obj in session:
             session.expunge(obj)
     session.execute(delete(SearchFacet))
     session.execute(delete(SearchDoc))
