@@ -92,6 +92,26 @@ class LiveServer:
             session.commit()
             return DemoLogin(user.email, factories.DEMO_PASSWORD, name)
 
+    def new_region_admin(self, email: str, name: str, region_slug: str) -> int:
+        """An admin of one region, assigned by the demo's global admin; returns the region's
+        id. A journey brings its own, so nobody's scope changes for the other tests."""
+        from sqlalchemy import select
+
+        from kwis_job_plugin.models import Region
+        from kwis_job_plugin.services import admin_scope
+
+        with Session(self.engine) as session:
+            factories.use_session(session)
+            region = session.scalar(select(Region).where(Region.slug == region_slug))
+            user = factories.AdminFactory(email=email, display_name=name)
+            session.flush()
+            global_id = next(a.user_id for a in admin_scope.list_admins(session)
+                             if a.email == self.admin.email)
+            admin_scope.assign(session, global_id, user.id, all_regions=False,
+                               region_ids=[region.id])
+            session.commit()
+            return region.id
+
     @property
     def admin(self) -> DemoLogin:
         return next(login for login in self.logins if login.email == ADMIN_EMAIL)

@@ -10,13 +10,9 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Page, expect
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 from support.keyboard import log_in_by_keyboard, tab_to
 
 from kwis_job_plugin.demo import factories
-from kwis_job_plugin.models import Region
-from kwis_job_plugin.services import admin_scope
 
 pytestmark = pytest.mark.browser
 
@@ -32,16 +28,7 @@ def _log_in(page: Page, email: str, password: str) -> None:
 @pytest.fixture(scope="module")
 def jena_admin(live_server):
     """A region admin of Jena, assigned by the demo's global admin."""
-    with Session(live_server.engine) as session:
-        factories.use_session(session)
-        existing = session.scalar(select(Region).where(Region.slug == "jena"))
-        user = factories.AdminFactory(email=REGION_ADMIN, display_name="Verwaltung Jena")
-        session.flush()
-        global_id = next(a.user_id for a in admin_scope.list_admins(session)
-                         if a.email == live_server.admin.email)
-        admin_scope.assign(session, global_id, user.id, all_regions=False,
-                           region_ids=[existing.id])
-        session.commit()
+    live_server.new_region_admin(REGION_ADMIN, "Verwaltung Jena", "jena")
     return REGION_ADMIN
 
 

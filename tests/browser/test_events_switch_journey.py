@@ -12,13 +12,11 @@ import re
 
 import pytest
 from playwright.sync_api import Page, expect
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from support.keyboard import log_in_by_keyboard, tab_to
 
 from kwis_job_plugin.demo import factories
-from kwis_job_plugin.models import Region
-from kwis_job_plugin.services import admin_scope, features
+from kwis_job_plugin.services import features
 
 pytestmark = pytest.mark.browser
 
@@ -29,17 +27,7 @@ EVENTS_TAB = "/selfservice/job/veranstaltungen"
 @pytest.fixture(scope="module")
 def weimarer_land(live_server):
     """The region's id and its own admin, assigned by the demo's global admin."""
-    with Session(live_server.engine) as session:
-        factories.use_session(session)
-        region = session.scalar(select(Region).where(Region.slug == "weimarer-land"))
-        user = factories.AdminFactory(email=WL_ADMIN, display_name="Verwaltung Weimarer Land")
-        session.flush()
-        global_id = next(a.user_id for a in admin_scope.list_admins(session)
-                         if a.email == live_server.admin.email)
-        admin_scope.assign(session, global_id, user.id, all_regions=False,
-                           region_ids=[region.id])
-        session.commit()
-        return region.id
+    return live_server.new_region_admin(WL_ADMIN, "Verwaltung Weimarer Land", "weimarer-land")
 
 
 def _switch(action: str) -> re.Pattern:
